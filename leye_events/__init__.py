@@ -1,0 +1,101 @@
+"""乐业活动 — events and workshop booking for Yangpu's 乐业空间 stations."""
+import os
+import secrets
+
+import click
+from flask import Flask
+
+from .config import DefaultConfig, database_url_from_env
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, CLI."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(DefaultConfig)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url_from_env(app.instance_path)
+    if os.environ.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    app.config.from_prefixed_env()
+    if test_config:
+        app.config.update(test_config)
+    _require_secret_key(app)
+
+    from . import models  # noqa: F401  (every table, for the metadata)
+    from .core import sqlite  # noqa: F401  (SQLite connection settings)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    _register_cli(app)
+    return app
+
+
+def _require_secret_key(app: Flask) -> None:
+    """Refuse to serve without a SECRET_KEY, except in development and tests.
+
+    CLI tasks other than ``run`` (migrations, seeding, creating accounts) sign nothing,
+    so they get a throwaway key instead of an error.
+    """
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.debug or app.testing:
+        app.config["SECRET_KEY"] = "dev-only-insecure-key"
+        return
+    command = click.get_current_context(silent=True)
+    if os.environ.get("FLASK_RUN_FROM_CLI") and command is not None and command.info_name != "run":
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        return
+    raise RuntimeError(
+        "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
+        "(or FLASK_DEBUG=1 for local development)."
+    )
+
+
+def _init_extensions(app: Flask) -> None:
+    from .accounts.auth import init_login
+    from .extensions import babel, csrf, db, limiter, migrate
+    from .i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Shanghai")
+    limiter.init_app(app)
+    init_login(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts.views import bp as accounts_bp
+    from .admin.views import bp as admin_bp
+    from .api import bp as api_bp
+    from .errors import register_error_pages
+    from .events.views import bp as events_bp
+    from .i18n import bp as i18n_bp
+    from .stations.views import bp as stations_bp
+
+    for blueprint in (events_bp, stations_bp, accounts_bp, admin_bp, i18n_bp, api_bp):
+        app.register_blueprint(blueprint)
+    register_error_pages(app)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from .templating import init_templating
+
+    init_templating(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from .accounts.cli import tokens_cli, users_cli
+    from .demo.cli import seed_demo_command
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(tokens_cli)
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,1 @@
+"""Accounts: seekers and staff, sign-up, login, API tokens."""

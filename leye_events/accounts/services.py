@@ -1,0 +1,229 @@
+"""Account rules: sign-up, login, passwords, staff accounts, API tokens.
+
+The only place that creates or changes users and tokens. Callers commit.
+"""
+import re
+import secrets
+from datetime import date
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..audit.services import record
+from ..core.errors import Conflict, ServiceError
+from ..core.timeutil import utcnow
+from ..extensions import db
+from ..stations.models import Station
+from .models import STAFF_ROLES, ApiToken, Role, SeekerCategory, User, hash_token
+
+MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 128
+NAME_MAX_LENGTH = 50
+
+
+def normalize_phone(text: str | None) -> str:
+    """A mainland mobile number as 11 digits; spaces, dashes and a +86 prefix are dropped.
+
+    Raises ServiceError ``invalid_phone`` when it is not a valid mobile number.
+    """
+    digits = re.sub(r"[\s\-()]", "", text or "")
+    for prefix in ("+86", "0086", "86"):
+        if digits.startswith(prefix) and len(digits) == 11 + len(prefix):
+            digits = digits[len(prefix):]
+    if not MOBILE_PATTERN.match(digits):
+        raise ServiceError("invalid_phone", _("请输入有效的11位中国大陆手机号码。"), field="phone", status=422)
+    return digits
+
+
+def normalize_email(text: str | None) -> str | None:
+    """A lower-cased, syntactically valid email address, or None when empty."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return validate_email(text, check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise ServiceError("invalid_email", _("邮箱地址格式不正确。"), field="email") from None
+
+
+def check_password_rules(password: str | None) -> str:
+    if not isinstance(password, str) or not (PASSWORD_MIN_LENGTH <= len(password) <= PASSWORD_MAX_LENGTH):
+        raise ServiceError(
+            "weak_password",
+            _("密码长度需为 %(min)d 到 %(max)d 个字符。", min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH),
+            field="password",
+        )
+    return password
+
+
+def _check_name(name: str | None) -> str:
+    name = (name or "").strip() if isinstance(name, str) else ""
+    if not name or len(name) > NAME_MAX_LENGTH:
+        raise ServiceError("invalid_name", _("请填写姓名（不超过 %(max)d 个字）。", max=NAME_MAX_LENGTH), field="name")
+    return name
+
+
+def _check_category(category) -> SeekerCategory:
+    if category in (None, ""):
+        return SeekerCategory.OTHER
+    try:
+        return SeekerCategory(category)
+    except ValueError:
+        raise ServiceError("invalid_category", _("人员类别无效。"), field="category") from None
+
+
+def _check_graduation_year(year) -> int | None:
+    if year in (None, ""):
+        return None
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        year = 0
+    this_year = date.today().year
+    if not (1960 <= year <= this_year + 8):
+        raise ServiceError("invalid_graduation_year", _("毕业年份无效。"), field="graduation_year")
+    return year
+
+
+def station_by_slug(slug: str | None) -> Station | None:
+    """The station with that slug; ServiceError ``unknown_station`` if there is none."""
+    if slug in (None, ""):
+        return None
+    station = db.session.execute(db.select(Station).filter_by(slug=str(slug))).scalar_one_or_none()
+    if station is None:
+        raise ServiceError("unknown_station", _("找不到该乐业空间。"), field="station")
+    return station
+
+
+def _ensure_unique_login(phone: str | None, email: str | None, *, exclude_id: int | None = None) -> None:
+    if phone and db.session.execute(
+        db.select(User.id).filter(User.phone == phone, User.id != exclude_id)
+    ).first():
+        raise Conflict("phone_taken", _("该手机号已注册，请直接登录。"), field="phone")
+    if email and db.session.execute(
+        db.select(User.id).filter(User.email == email, User.id != exclude_id)
+    ).first():
+        raise Conflict("email_taken", _("该邮箱已注册，请直接登录。"), field="email")
+
+
+def signup_seeker(
+    *,
+    name,
+    phone,
+    password,
+    consent,
+    email=None,
+    category=None,
+    school=None,
+    graduation_year=None,
+    station_slug=None,
+) -> User:
+    """Create a seeker account; raise ServiceError (with ``field``) on any bad value.
+
+    Consent to the privacy notice is required and stored with its time and version.
+    """
+    if consent is not True:
+        raise ServiceError("consent_required", _("请阅读并同意隐私声明后再注册。"), field="consent")
+    user = User(
+        role=Role.SEEKER,
+        name=_check_name(name),
+        phone=normalize_phone(phone),
+        email=normalize_email(email),
+        category=_check_category(category),
+        school=((school or "").strip()[:100] or None) if isinstance(school, (str, type(None))) else None,
+        graduation_year=_check_graduation_year(graduation_year),
+        station=station_by_slug(station_slug),
+        consent_at=utcnow(),
+        consent_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+    )
+    user.set_password(check_password_rules(password))
+    _ensure_unique_login(user.phone, user.email)
+    db.session.add(user)
+    db.session.flush()
+    record("account.signup", user, actor=user)
+    return user
+
+
+def create_user(*, role, password, name=None, email=None, phone=None, station_slug=None, actor=None) -> User:
+    """Create any account (CLI and admin page). Staff other than admins need a station."""
+    try:
+        role = Role(role)
+    except ValueError:
+        raise ServiceError("invalid_role", _("角色无效。"), field="role") from None
+    email = normalize_email(email)
+    phone = normalize_phone(phone) if phone else None
+    if not email and not phone:
+        raise ServiceError("login_required", _("请至少填写邮箱或手机号之一。"), field="email")
+    station = station_by_slug(station_slug)
+    if role in STAFF_ROLES and role != Role.ADMIN and station is None:
+        raise ServiceError("station_required", _("工作人员账号必须属于一个乐业空间。"), field="station")
+    user = User(
+        role=role,
+        name=_check_name(name or (email or phone).split("@")[0]),
+        email=email,
+        phone=phone,
+        station=station,
+        category=SeekerCategory.OTHER if role == Role.SEEKER else None,
+    )
+    user.set_password(check_password_rules(password))
+    _ensure_unique_login(phone, email)
+    db.session.add(user)
+    db.session.flush()
+    record("account.create", user, actor=actor, role=role.value)
+    return user
+
+
+def find_by_login(login: str | None) -> User | None:
+    """The account whose email or mobile number is ``login``."""
+    login = (login or "").strip() if isinstance(login, str) else ""
+    if not login:
+        return None
+    if "@" in login:
+        return db.session.execute(db.select(User).filter_by(email=login.lower())).scalar_one_or_none()
+    try:
+        phone = normalize_phone(login)
+    except ServiceError:
+        return None
+    return db.session.execute(db.select(User).filter_by(phone=phone)).scalar_one_or_none()
+
+
+def authenticate(login, password) -> User | None:
+    """The active account matching ``login`` (email or phone) and ``password``, else None."""
+    user = find_by_login(login)
+    if user is None or not isinstance(password, str) or not user.check_password(password) or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not user.check_password(current_password or ""):
+        raise ServiceError("wrong_password", _("当前密码不正确。"), field="current_password")
+    user.set_password(check_password_rules(new_password))
+    record("account.password_change", user, actor=user)
+
+
+def set_active(user: User, active: bool, *, actor: User) -> None:
+    """Enable or disable an account (admin page)."""
+    user.active = active
+    record("account.enable" if active else "account.disable", user, actor=actor)
+
+
+def issue_token(user: User, label: str = "") -> str:
+    """Create an API token for ``user`` and return it in clear; only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user=user, token_hash=hash_token(token), label=(label or "")[:100]))
+    record("token.issue", user, actor=user, label=label or "")
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The active account owning ``token``, else None."""
+    if not token or len(token) > 200:
+        return None
+    user = db.session.execute(
+        db.select(User).join(ApiToken, ApiToken.user_id == User.id).filter(ApiToken.token_hash == hash_token(token))
+    ).scalar_one_or_none()
+    return user if user is not None and user.active else None

@@ -1,0 +1,1 @@
+"""District admin pages: staff accounts."""

@@ -1,0 +1,4 @@
+"""Admin pages (to be written)."""
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")

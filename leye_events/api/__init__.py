@@ -1,0 +1,16 @@
+"""The JSON API under /api/v1 (see API.md). Bearer tokens only; no cookies, so no CSRF."""
+from flask import Blueprint
+
+from ..extensions import csrf
+from .errors import api_error_response
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+
+@bp.errorhandler(Exception)
+def _api_error(error):
+    return api_error_response(error)
+
+
+from . import accounts, events, openapi, stations  # noqa: E402,F401  (routes)

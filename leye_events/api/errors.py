@@ -1,0 +1,45 @@
+"""JSON errors for the API: ``{"error": {"code": "snake_case", "message": "..."}}``."""
+import re
+
+from flask import jsonify
+from werkzeug.exceptions import HTTPException
+
+from ..core.errors import ServiceError
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "unprocessable",
+    429: "rate_limited",
+    500: "internal_error",
+}
+
+
+def error_json(status: int, code: str, message: str, **extra):
+    body = {"error": {"code": code, "message": message, **extra}}
+    return jsonify(body), status
+
+
+def api_error_response(error: Exception):
+    """Turn any exception into the API's JSON error shape with a fitting status."""
+    if isinstance(error, ServiceError):
+        extra = dict(error.extra)
+        if error.field:
+            extra["field"] = error.field
+        return error_json(error.status, error.code, error.message, **extra)
+    if isinstance(error, HTTPException):
+        status = error.code or 500
+        code = getattr(error, "api_code", None) or _STATUS_CODES.get(status) or re.sub(
+            r"\W+", "_", (error.name or "error").lower()
+        )
+        response = error_json(status, code, error.description or error.name)
+        if getattr(error, "valid_methods", None):
+            response[0].headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+    return error_json(500, "internal_error", "Internal server error")

@@ -1,0 +1,1 @@
+"""Booking: registrations, capacity and the waitlist."""

@@ -1,0 +1,71 @@
+"""Registrations: a seeker's place (or waitlist position) at an event."""
+import secrets
+
+from flask_babel import lazy_gettext as _l
+
+from ..core.enums import StrEnum, enum_column_type
+from ..core.timeutil import UTCDateTime, utcnow
+from ..extensions import db
+
+
+class RegistrationStatus(StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+
+
+REGISTRATION_STATUS_LABELS = {
+    RegistrationStatus.CONFIRMED: _l("已确认"),
+    RegistrationStatus.WAITLISTED: _l("候补中"),
+    RegistrationStatus.CANCELLED: _l("已取消"),
+}
+
+
+def new_ticket_code() -> str:
+    """A random ticket secret: 160 bits, URL-safe, no personal data."""
+    return secrets.token_urlsafe(20)
+
+
+class Registration(db.Model):
+    """Seeker × event. At most one that is not cancelled per pair (a partial unique index)."""
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        db.Index(
+            "uq_registrations_active_seeker",
+            "event_id",
+            "seeker_id",
+            unique=True,
+            postgresql_where=db.text("status <> 'cancelled'"),
+            sqlite_where=db.text("status <> 'cancelled'"),
+        ),
+        db.Index("ix_registrations_event_status", "event_id", "status"),
+        db.CheckConstraint(
+            "(status = 'waitlisted') = (waitlist_position IS NOT NULL)", name="waitlist_position_iff_waitlisted"
+        ),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    event_id = db.Column(db.Integer, db.ForeignKey("events.id"), nullable=False)
+    seeker_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
+    status = db.Column(enum_column_type(RegistrationStatus, "registration_status"), nullable=False)
+    waitlist_position = db.Column(db.Integer)
+    ticket_code = db.Column(db.String(64), nullable=False, unique=True, default=new_ticket_code)
+    walk_in = db.Column(db.Boolean, nullable=False, default=False)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    confirmed_at = db.Column(UTCDateTime)
+    cancelled_at = db.Column(UTCDateTime)
+    cancel_reason = db.Column(db.String(500))
+    cancelled_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+
+    event = db.relationship("Event")
+    seeker = db.relationship("User", foreign_keys=[seeker_id])
+    cancelled_by = db.relationship("User", foreign_keys=[cancelled_by_id])
+
+    @property
+    def status_label(self) -> str:
+        return str(REGISTRATION_STATUS_LABELS[self.status])
+
+    def __repr__(self) -> str:
+        return f"<Registration {self.id} {self.status}>"

@@ -1,0 +1,39 @@
+"""Configuration read from the environment (see API.md, "Configuration")."""
+import os
+from pathlib import Path
+
+
+def database_url_from_env(instance_path: str) -> str:
+    """Return the SQLAlchemy URL: ``DATABASE_URL`` or a SQLite file under ``instance/``.
+
+    ``postgres://`` and ``postgresql://`` URLs are pointed at the psycopg 3 driver.
+    """
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        return "sqlite:///" + str(Path(instance_path) / "leye_events.sqlite3")
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+class DefaultConfig:
+    """Defaults; every key can be overridden by a ``FLASK_``-prefixed variable."""
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "zh_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+    LANGUAGES = ("zh_CN", "en")
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_LOGIN = "10 per minute;50 per hour"
+    RATELIMIT_SIGNUP = "10 per hour"
+    RATELIMIT_TOKEN = "10 per minute;50 per hour"
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PRIVACY_NOTICE_VERSION = "2026-11"
+    EVENTS_PER_PAGE = 20
+    API_PAGE_SIZE = 50
+    API_MAX_PAGE_SIZE = 200

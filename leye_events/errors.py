@@ -1,0 +1,20 @@
+"""Error pages: HTML for the site, JSON for anything under /api/."""
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from .api.errors import api_error_response
+
+
+def register_error_pages(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if request.path.startswith("/api/"):
+            return api_error_response(error)
+        return render_template("errors/error.html", error=error), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("Unhandled error")
+        if request.path.startswith("/api/"):
+            return api_error_response(error)
+        return render_template("errors/error.html", error=None), 500

@@ -1,0 +1,1 @@
+"""Events and their sessions: the public catalogue and the organizers' pages."""

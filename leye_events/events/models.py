@@ -1,0 +1,135 @@
+"""Events and their timed sessions."""
+from flask_babel import lazy_gettext as _l
+
+from ..core.enums import StrEnum, enum_column_type
+from ..core.timeutil import UTCDateTime, utcnow
+from ..extensions import db
+
+
+class EventKind(StrEnum):
+    SALON = "salon"
+    JOB_FAIR = "job_fair"
+    INTERVIEW_SESSION = "interview_session"
+    WORKSHOP = "workshop"
+    LECTURE = "lecture"
+    VISIT = "visit"
+    OUTDOOR = "outdoor"
+
+
+EVENT_KIND_LABELS = {
+    EventKind.SALON: _l("职场沙龙"),
+    EventKind.JOB_FAIR: _l("校园招聘会"),
+    EventKind.INTERVIEW_SESSION: _l("专场面试会"),
+    EventKind.WORKSHOP: _l("沉浸式工作坊"),
+    EventKind.LECTURE: _l("讲座"),
+    EventKind.VISIT: _l("参观访学"),
+    EventKind.OUTDOOR: _l("户外拓展"),
+}
+
+
+class EventStatus(StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+EVENT_STATUS_LABELS = {
+    EventStatus.DRAFT: _l("草稿"),
+    EventStatus.PUBLISHED: _l("已发布"),
+    EventStatus.CANCELLED: _l("已取消"),
+}
+
+
+class Event(db.Model):
+    """An event a station publishes; people attend its sessions."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        db.CheckConstraint("capacity >= 0", name="capacity_not_negative"),
+        db.Index("ix_events_station_status", "station_id", "status"),
+    )
+
+    id = db.Column(db.Integer, primary_key=True)
+    station_id = db.Column(db.Integer, db.ForeignKey("stations.id"), nullable=False)
+    kind = db.Column(enum_column_type(EventKind, "event_kind"), nullable=False)
+    title = db.Column(db.String(200), nullable=False)
+    description = db.Column(db.Text, nullable=False, default="")
+    venue = db.Column(db.String(200), nullable=False, default="")
+    capacity = db.Column(db.Integer, nullable=False)
+    registration_opens = db.Column(UTCDateTime)
+    registration_closes = db.Column(UTCDateTime)
+    status = db.Column(
+        enum_column_type(EventStatus, "event_status"), nullable=False, default=EventStatus.DRAFT
+    )
+    cancel_reason = db.Column(db.String(500))
+    waitlist_enabled = db.Column(db.Boolean, nullable=False, default=True)
+    # Audience rules; None means "anyone".
+    eligible_categories = db.Column(db.JSON)
+    eligible_school = db.Column(db.String(100))
+    eligible_graduation_year_min = db.Column(db.Integer)
+    eligible_graduation_year_max = db.Column(db.Integer)
+    # Rises on every change; calendar feeds use it as SEQUENCE.
+    revision = db.Column(db.Integer, nullable=False, default=0)
+    created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    published_at = db.Column(UTCDateTime)
+    cancelled_at = db.Column(UTCDateTime)
+
+    station = db.relationship("Station")
+    created_by = db.relationship("User")
+    sessions = db.relationship(
+        "EventSession",
+        back_populates="event",
+        order_by="(EventSession.starts_at, EventSession.id)",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def starts_at(self):
+        return self.sessions[0].starts_at if self.sessions else None
+
+    @property
+    def ends_at(self):
+        return max((s.ends_at for s in self.sessions), default=None)
+
+    @property
+    def kind_label(self) -> str:
+        return str(EVENT_KIND_LABELS[self.kind])
+
+    @property
+    def status_label(self) -> str:
+        return str(EVENT_STATUS_LABELS[self.status])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == EventStatus.PUBLISHED
+
+    def registration_is_open(self, now) -> bool:
+        """Whether the registration window contains ``now`` (the event must also be published)."""
+        if not self.is_published:
+            return False
+        if self.registration_opens and now < self.registration_opens:
+            return False
+        closes = self.registration_closes or self.starts_at
+        return closes is None or now < closes
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.title!r}>"
+
+
+class EventSession(db.Model):
+    """A timed part of an event (a workshop's module, a fair's day); check-in is per session."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (db.CheckConstraint("ends_at > starts_at", name="ends_after_start"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    event_id = db.Column(
+        db.Integer, db.ForeignKey("events.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    title = db.Column(db.String(200), nullable=False, default="")
+    starts_at = db.Column(UTCDateTime, nullable=False, index=True)
+    ends_at = db.Column(UTCDateTime, nullable=False)
+
+    event = db.relationship("Event", back_populates="sessions")

@@ -1,0 +1,242 @@
+"""Event rules: creating, editing, publishing and cancelling events, and the catalogue query.
+
+The only place that changes events and sessions. Callers commit.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from blinker import signal
+from flask_babel import gettext as _
+from sqlalchemy import func, or_
+
+from ..accounts.auth import can_manage_station
+from ..accounts.models import SeekerCategory
+from ..audit.services import record
+from ..core.errors import Forbidden, ServiceError
+from ..core.timeutil import utcnow
+from ..extensions import db
+from ..stations.models import Station
+from .models import Event, EventKind, EventSession, EventStatus
+
+event_cancelled = signal("event-cancelled")  # sender: Event; kwargs: actor, reason
+
+MAX_CAPACITY = 100_000
+MAX_SESSIONS = 50
+EDITABLE_FIELDS = (
+    "title",
+    "kind",
+    "station",
+    "capacity",
+    "venue",
+    "description",
+    "registration_opens",
+    "registration_closes",
+    "status",
+    "waitlist_enabled",
+    "eligible_categories",
+    "eligible_school",
+    "eligible_graduation_year_min",
+    "eligible_graduation_year_max",
+)
+
+
+@dataclass
+class SessionInput:
+    starts_at: datetime
+    ends_at: datetime
+    title: str = ""
+    id: int | None = None
+
+
+def _invalid(field: str, message: str) -> ServiceError:
+    return ServiceError("invalid_field", message, field=field, status=422)
+
+
+def _check_text(value, field: str, max_length: int, *, required: bool) -> str:
+    value = value.strip() if isinstance(value, str) else ""
+    if required and not value:
+        raise _invalid(field, _("此项为必填项。"))
+    if len(value) > max_length:
+        raise _invalid(field, _("不能超过 %(max)d 个字符。", max=max_length))
+    return value
+
+
+def _check_capacity(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not (0 <= value <= MAX_CAPACITY):
+        raise _invalid("capacity", _("名额须为 0 到 %(max)d 之间的整数。", max=MAX_CAPACITY))
+    return value
+
+
+def _check_sessions(sessions) -> list[SessionInput]:
+    if not sessions:
+        raise _invalid("sessions", _("活动至少需要一个场次。"))
+    if len(sessions) > MAX_SESSIONS:
+        raise _invalid("sessions", _("场次不能超过 %(max)d 个。", max=MAX_SESSIONS))
+    for item in sessions:
+        if item.ends_at <= item.starts_at:
+            raise _invalid("sessions", _("场次的结束时间必须晚于开始时间。"))
+        if len(item.title or "") > 200:
+            raise _invalid("sessions", _("场次名称不能超过 200 个字符。"))
+    return sorted(sessions, key=lambda s: s.starts_at)
+
+
+def _check_window(opens, closes, sessions) -> None:
+    if opens and closes and closes <= opens:
+        raise _invalid("registration_closes", _("报名截止时间必须晚于报名开始时间。"))
+    if opens and sessions and opens >= max(s.ends_at for s in sessions):
+        raise _invalid("registration_opens", _("报名开始时间必须早于活动结束时间。"))
+
+
+def _check_audience(values: dict) -> None:
+    categories = values.get("eligible_categories")
+    if categories is not None:
+        if not isinstance(categories, list) or any(c not in SeekerCategory.values() for c in categories):
+            raise _invalid("eligible_categories", _("人员类别无效。"))
+        values["eligible_categories"] = sorted(set(categories)) or None
+    low, high = values.get("eligible_graduation_year_min"), values.get("eligible_graduation_year_max")
+    if low is not None and high is not None and low > high:
+        raise _invalid("eligible_graduation_year_max", _("毕业年份范围无效。"))
+
+
+def _authorize(actor, station: Station) -> None:
+    if not can_manage_station(actor, station.id):
+        raise Forbidden("forbidden", _("您只能管理本乐业空间的活动。"))
+
+
+def _apply_sessions(event: Event, sessions: list[SessionInput]) -> None:
+    existing = {s.id: s for s in event.sessions}
+    kept = []
+    for item in sessions:
+        session = existing.get(item.id) if item.id else None
+        if item.id and session is None:
+            raise _invalid("sessions", _("场次不属于该活动。"))
+        if session is None:
+            session = EventSession()
+            event.sessions.append(session)
+        session.title = (item.title or "").strip()
+        session.starts_at = item.starts_at
+        session.ends_at = item.ends_at
+        kept.append(session)
+    for session in list(event.sessions):
+        if session not in kept:
+            event.sessions.remove(session)
+
+
+def create_event(*, actor, station: Station, sessions: list[SessionInput], status=EventStatus.DRAFT, **values) -> Event:
+    """Create an event with its sessions; ``status`` may be draft or published."""
+    _authorize(actor, station)
+    event = Event(station=station, created_by=actor, revision=0)
+    for required in ("title", "kind", "capacity"):
+        values.setdefault(required, None)
+    _assign(event, values, sessions or [], status)
+    db.session.add(event)
+    db.session.flush()
+    record("event.create", event, actor=actor, status=event.status.value)
+    return event
+
+
+def update_event(event: Event, *, actor, sessions: list[SessionInput] | None = None, **values) -> Event:
+    """Change the given fields (and, if given, the sessions) of an event that is not cancelled."""
+    _authorize(actor, event.station)
+    if event.status == EventStatus.CANCELLED:
+        raise ServiceError("event_cancelled", _("该活动已取消，不能再修改。"))
+    new_station = values.get("station")
+    if new_station is not None and new_station.id != event.station_id:
+        _authorize(actor, new_station)
+    status = values.pop("status", event.status)
+    _assign(event, values, sessions, status)
+    event.revision += 1
+    record("event.update", event, actor=actor, fields=sorted(values) + (["sessions"] if sessions is not None else []))
+    return event
+
+
+def _assign(event: Event, values: dict, sessions, status) -> None:
+    unknown = set(values) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise _invalid(sorted(unknown)[0], _("不支持的字段。"))
+    if "title" in values:
+        values["title"] = _check_text(values["title"], "title", 200, required=True)
+    if "venue" in values:
+        values["venue"] = _check_text(values["venue"], "venue", 200, required=False)
+    if "description" in values:
+        values["description"] = _check_text(values["description"], "description", 20_000, required=False)
+    if "eligible_school" in values:
+        values["eligible_school"] = _check_text(values["eligible_school"], "eligible_school", 100, required=False) or None
+    if "capacity" in values:
+        values["capacity"] = _check_capacity(values["capacity"])
+    if "kind" in values:
+        try:
+            values["kind"] = EventKind(values["kind"])
+        except ValueError:
+            raise _invalid("kind", _("活动类型无效。")) from None
+    try:
+        status = EventStatus(status)
+    except ValueError:
+        raise _invalid("status", _("状态无效。")) from None
+    if status == EventStatus.CANCELLED:
+        raise _invalid("status", _("请使用“取消活动”来取消。"))
+    _check_audience(values)
+    if sessions is not None:
+        sessions = _check_sessions(sessions)
+    _check_window(
+        values.get("registration_opens", event.registration_opens),
+        values.get("registration_closes", event.registration_closes),
+        sessions if sessions is not None else event.sessions,
+    )
+    for key, value in values.items():
+        setattr(event, key, value)
+    if sessions is not None:
+        _apply_sessions(event, sessions)
+    if status == EventStatus.PUBLISHED and event.published_at is None:
+        event.published_at = utcnow()
+    event.status = status
+
+
+def publish_event(event: Event, *, actor) -> Event:
+    """Make a draft visible in the catalogue."""
+    return update_event(event, actor=actor, status=EventStatus.PUBLISHED)
+
+
+def cancel_event(event: Event, *, actor, reason: str = "") -> Event:
+    """Cancel an event; listeners of ``event_cancelled`` tell its registrants."""
+    _authorize(actor, event.station)
+    if event.status == EventStatus.CANCELLED:
+        raise ServiceError("event_cancelled", _("该活动已取消。"))
+    event.status = EventStatus.CANCELLED
+    event.cancel_reason = _check_text(reason, "reason", 500, required=False) or None
+    event.cancelled_at = utcnow()
+    event.revision += 1
+    record("event.cancel", event, actor=actor, reason=event.cancel_reason or "")
+    event_cancelled.send(event, actor=actor, reason=event.cancel_reason)
+    return event
+
+
+def first_session_start():
+    """A correlated subquery: the start of an event's first session (for ordering)."""
+    return (
+        db.select(func.min(EventSession.starts_at))
+        .where(EventSession.event_id == Event.id)
+        .correlate(Event)
+        .scalar_subquery()
+    )
+
+
+def catalogue_query(*, kind=None, station_id=None, date_from=None, date_to=None, text=None, statuses=(EventStatus.PUBLISHED,)):
+    """A select of events with a session ending after ``date_from`` (default: now) and starting
+    before ``date_to``, filtered by kind, station and a text search, soonest first."""
+    date_from = date_from or utcnow()
+    in_range = db.select(EventSession.id).where(EventSession.event_id == Event.id, EventSession.ends_at >= date_from)
+    if date_to is not None:
+        in_range = in_range.where(EventSession.starts_at < date_to)
+    query = db.select(Event).where(Event.status.in_(list(statuses)), in_range.exists())
+    if kind:
+        query = query.where(Event.kind == kind)
+    if station_id:
+        query = query.where(Event.station_id == station_id)
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(Event.title.ilike(pattern, escape="\\"), Event.description.ilike(pattern, escape="\\"),
+                Event.venue.ilike(pattern, escape="\\"))
+        )
+    return query.order_by(first_session_start(), Event.id)

@@ -1,0 +1,28 @@
+"""Language choice: Chinese first, English on request (``?lang=en`` or the switch in the footer)."""
+from urllib.parse import urlparse
+
+from flask import Blueprint, current_app, redirect, request, session, url_for
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    """The page language: an explicit ``lang`` argument, then the visitor's choice, then zh_CN."""
+    languages = current_app.config["LANGUAGES"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        return asked
+    chosen = session.get("lang")
+    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@bp.get("/lang/<code>")
+def switch_language(code: str):
+    """Remember the chosen language and go back where the visitor came from (same site only)."""
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    target = request.args.get("next") or request.referrer or ""
+    parsed = urlparse(target)
+    if parsed.netloc and parsed.netloc != request.host:
+        target = ""
+    return redirect(target or url_for("events.home"))

@@ -1,0 +1,6 @@
+"""Imports every feature's tables so that the metadata (and Alembic) sees them all."""
+from .accounts.models import ApiToken, User  # noqa: F401
+from .audit.models import AuditEntry  # noqa: F401
+from .booking.models import Registration  # noqa: F401
+from .events.models import Event, EventSession  # noqa: F401
+from .stations.models import Station  # noqa: F401

@@ -1,0 +1,4 @@
+"""Station pages (to be written)."""
+from flask import Blueprint
+
+bp = Blueprint("stations", __name__)

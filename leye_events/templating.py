@@ -1,0 +1,83 @@
+"""Jinja filters and globals shared by every template."""
+from flask import Flask, current_app, url_for
+from flask_babel import format_datetime, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .accounts.models import ROLE_LABELS, SEEKER_CATEGORY_LABELS, Role, SeekerCategory
+from .core.masking import mask_name, mask_phone
+from .core.timeutil import to_local
+from .events.models import EVENT_KIND_LABELS, EventKind
+from .stations.models import STATION_KIND_LABELS
+
+
+def local_datetime(value, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+    """A datetime shown in Asia/Shanghai with a CLDR pattern."""
+    if value is None:
+        return ""
+    return format_datetime(value, fmt)
+
+
+def local_time(value) -> str:
+    return local_datetime(value, "HH:mm")
+
+
+def session_span(session) -> str:
+    """``2026-12-03 14:00–16:00``, or both dates when a session runs past midnight."""
+    start, end = to_local(session.starts_at), to_local(session.ends_at)
+    if start.date() == end.date():
+        return f"{local_datetime(session.starts_at)}–{local_time(session.ends_at)}"
+    return f"{local_datetime(session.starts_at)} – {local_datetime(session.ends_at)}"
+
+
+# (endpoint, label, who sees it: "all", "anonymous", "authenticated" or a set of roles)
+NAV = (
+    ("events.home", _l("活动"), "all"),
+    ("booking.my_registrations", _l("我的报名"), {Role.SEEKER}),
+    ("events.manage_list", _l("管理活动"), {Role.ORGANIZER, Role.ADMIN}),
+    ("admin.staff_list", _l("账号管理"), {Role.ADMIN}),
+    ("accounts.account", _l("我的账号"), "authenticated"),
+    ("accounts.logout", _l("退出"), "authenticated"),
+    ("accounts.login", _l("登录"), "anonymous"),
+    ("accounts.signup", _l("注册"), "anonymous"),
+)
+
+
+def nav_items() -> list[dict]:
+    """The header links for the current visitor; endpoints not (yet) registered are skipped."""
+    items = []
+    for endpoint, label, audience in NAV:
+        if endpoint not in current_app.view_functions:
+            continue
+        if audience == "anonymous" and current_user.is_authenticated:
+            continue
+        if audience == "authenticated" and not current_user.is_authenticated:
+            continue
+        if isinstance(audience, set) and not (current_user.is_authenticated and current_user.role in audience):
+            continue
+        items.append({"endpoint": endpoint, "url": url_for(endpoint), "label": label})
+    return items
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        localdt=local_datetime,
+        localtime=local_time,
+        session_span=session_span,
+        mask_phone=mask_phone,
+        mask_name=mask_name,
+    )
+
+    @app.context_processor
+    def labels():
+        return {
+            "EVENT_KIND_LABELS": EVENT_KIND_LABELS,
+            "EventKind": EventKind,
+            "SEEKER_CATEGORY_LABELS": SEEKER_CATEGORY_LABELS,
+            "SeekerCategory": SeekerCategory,
+            "STATION_KIND_LABELS": STATION_KIND_LABELS,
+            "ROLE_LABELS": ROLE_LABELS,
+            "Role": Role,
+            "current_locale": str(get_locale()),
+            "nav_items": nav_items,
+        }
