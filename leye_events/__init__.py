@@ -20,6 +20,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     _require_secret_key(app)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     from . import models  # noqa: F401  (every table, for the metadata)
     from .core import sqlite  # noqa: F401  (SQLite connection settings)
@@ -69,12 +74,13 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .admin.views import bp as admin_bp
     from .api import bp as api_bp
+    from .booking.views import bp as booking_bp
     from .errors import register_error_pages
     from .events.views import bp as events_bp
     from .i18n import bp as i18n_bp
     from .stations.views import bp as stations_bp
 
-    for blueprint in (events_bp, stations_bp, accounts_bp, admin_bp, i18n_bp, api_bp):
+    for blueprint in (events_bp, stations_bp, booking_bp, accounts_bp, admin_bp, i18n_bp, api_bp):
         app.register_blueprint(blueprint)
     register_error_pages(app)
 

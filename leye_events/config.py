@@ -27,13 +27,18 @@ class DefaultConfig:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_LOGIN = "10 per minute;50 per hour"
-    RATELIMIT_SIGNUP = "10 per hour"
+    RATELIMIT_SIGNUP = "60 per hour"  # a classroom may sign up together from one campus address
     RATELIMIT_TOKEN = "10 per minute;50 per hour"
+    RATELIMIT_REGISTRATION = "20 per minute"
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PRIVACY_NOTICE_VERSION = "2026-11"
+    # Number of trusted reverse proxies in front of the app (nginx: 1), so that rate limits and
+    # logs see the visitor's address from X-Forwarded-For instead of the proxy's.
+    PROXY_COUNT = 0
+    MAX_CONTENT_LENGTH = 4 * 1024 * 1024
     EVENTS_PER_PAGE = 20
     API_PAGE_SIZE = 50
     API_MAX_PAGE_SIZE = 200

@@ -1,7 +1,7 @@
 """Language choice: Chinese first, English on request (``?lang=en`` or the switch in the footer)."""
 from urllib.parse import urlparse
 
-from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
 
 bp = Blueprint("i18n", __name__)
 
@@ -9,6 +9,8 @@ bp = Blueprint("i18n", __name__)
 def select_locale() -> str:
     """The page language: an explicit ``lang`` argument, then the visitor's choice, then zh_CN."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands, background work: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in languages:
         return asked

@@ -59,6 +59,18 @@ def nav_items() -> list[dict]:
     return items
 
 
+def current_locale_code() -> str:
+    """The page language as configured in ``LANGUAGES`` ("zh_CN" or "en").
+
+    ``str(get_locale())`` is not enough: Babel expands zh_CN to zh_Hans_CN.
+    """
+    locale = get_locale()
+    for code in current_app.config["LANGUAGES"]:
+        if code.split("_")[0] == locale.language:
+            return code
+    return str(locale)
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters.update(
         localdt=local_datetime,
@@ -78,6 +90,6 @@ def init_templating(app: Flask) -> None:
             "STATION_KIND_LABELS": STATION_KIND_LABELS,
             "ROLE_LABELS": ROLE_LABELS,
             "Role": Role,
-            "current_locale": str(get_locale()),
+            "current_locale": current_locale_code(),
             "nav_items": nav_items,
         }

@@ -4,6 +4,7 @@ import os
 import threading
 
 import pytest
+from flask import g
 from sqlalchemy import text
 from werkzeug.serving import make_server
 
@@ -25,6 +26,16 @@ def is_postgres() -> bool:
     return TEST_DATABASE_URL.startswith("postgresql")
 
 
+def _forget_previous_request() -> None:
+    """Start every request with an empty ``g``, as a real server does.
+
+    Tests keep one app context open, and a request reuses it, so without this ``g`` would carry
+    Flask-Login's cached user, Flask-Babel's locale and Flask-WTF's CSRF state from one request
+    (or one client) to the next.
+    """
+    g.__dict__.clear()
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     """One app per test run; the schema is built once, every test starts from empty tables."""
@@ -38,6 +49,7 @@ def app(tmp_path_factory):
             "SERVER_NAME": None,
         }
     )
+    app.before_request_funcs.setdefault(None, []).insert(0, _forget_previous_request)
     with app.app_context():
         db.drop_all()
         if is_postgres():

@@ -1,6 +1,9 @@
 """Factories that build rows for tests with sensible defaults; pass keywords to override."""
+import functools
 import itertools
 from datetime import timedelta
+
+from werkzeug.security import generate_password_hash
 
 from leye_events.accounts.models import Role, SeekerCategory, User
 from leye_events.accounts.services import issue_token
@@ -31,6 +34,12 @@ def make_station(**kw) -> Station:
     return station
 
 
+@functools.cache
+def _password_hash(password: str) -> str:
+    """Hashing is deliberately slow; tests reuse one hash per password."""
+    return generate_password_hash(password)
+
+
 def make_user(role: Role = Role.SEEKER, station: Station | None = None, **kw) -> User:
     n = _next()
     password = kw.pop("password", PASSWORD)
@@ -45,7 +54,7 @@ def make_user(role: Role = Role.SEEKER, station: Station | None = None, **kw) ->
         consent_version="2026-11" if role == Role.SEEKER else None,
         **kw,
     )
-    user.set_password(password)
+    user.password_hash = _password_hash(password)
     db.session.add(user)
     db.session.commit()
     return user

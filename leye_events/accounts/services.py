@@ -227,3 +227,25 @@ def user_for_token(token: str) -> User | None:
         db.select(User).join(ApiToken, ApiToken.user_id == User.id).filter(ApiToken.token_hash == hash_token(token))
     ).scalar_one_or_none()
     return user if user is not None and user.active else None
+
+
+def create_walk_in_seeker(*, name, phone, category=None, actor: User, station=None) -> User:
+    """A seeker account made by door staff for someone who walked in (consent given in person).
+
+    The account has a random password; the person can claim it later by resetting it.
+    """
+    user = User(
+        role=Role.SEEKER,
+        name=_check_name(name),
+        phone=normalize_phone(phone),
+        category=_check_category(category),
+        station=station,
+        consent_at=utcnow(),
+        consent_version=current_app.config["PRIVACY_NOTICE_VERSION"] + "-in-person",
+    )
+    user.set_password(secrets.token_urlsafe(24))
+    _ensure_unique_login(user.phone, None)
+    db.session.add(user)
+    db.session.flush()
+    record("account.walk_in", user, actor=actor, station_id=getattr(station, "id", None))
+    return user

@@ -1,9 +1,144 @@
-"""Account pages (to be written)."""
-from flask import Blueprint
+"""Account pages: sign-up, login, logout, the account page and the privacy notice."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
+
+from ..core.errors import ServiceError
+from ..extensions import db, limiter
+from . import services
+from .forms import STUDENT_LIKE_CATEGORIES, LoginForm, LogoutForm, PasswordChangeForm, SignupForm
 
 bp = Blueprint("accounts", __name__)
 
 
-@bp.route("/login")
+def safe_next_url(target: str | None) -> str | None:
+    """``target`` when it is a path on this site (``/events/3?x=1``), else None.
+
+    Refuses absolute URLs, scheme-relative ``//host`` and anything a browser could read as
+    another host (backslashes, control characters).
+    """
+    if not isinstance(target, str):
+        return None
+    target = target.strip()
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(char) < 32 or ord(char) == 127 for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+def _redirect_after_login():
+    return redirect(safe_next_url(request.args.get("next")) or url_for("events.home"))
+
+
+def _field_error(form, error: ServiceError) -> None:
+    """Show a service's refusal next to the field it names, or above the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None and hasattr(field, "errors"):
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+@bp.errorhandler(429)
+def too_many_requests(error):
+    """Login and sign-up bursts: say so plainly, on the page people were using."""
+    return render_template("accounts/too_many_requests.html", error=error), 429
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_SIGNUP"], methods=["POST"])
+def signup():
+    if current_user.is_authenticated:
+        return _redirect_after_login()
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user = services.signup_seeker(
+                name=form.name.data,
+                phone=form.phone.data,
+                password=form.password.data,
+                consent=form.consent.data is True,
+                email=form.email.data,
+                category=form.category.data,
+                school=form.school.data,
+                graduation_year=form.graduation_year.data,
+                station_slug=form.station.data,
+            )
+            db.session.commit()
+        except ServiceError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        except IntegrityError:
+            # Two sign-ups with the same phone or email at the same moment: one wins.
+            db.session.rollback()
+            form.phone.errors = [*form.phone.errors, _("该手机号或邮箱已注册，请直接登录。")]
+        else:
+            login_user(user)
+            flash(_("注册成功，欢迎使用乐业活动！"), "success")
+            return _redirect_after_login()
+    return render_template(
+        "accounts/signup.html",
+        form=form,
+        student_like=[category.value for category in STUDENT_LIKE_CATEGORIES],
+        next_url=safe_next_url(request.args.get("next")),
+    )
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
 def login():
-    return "login"
+    if current_user.is_authenticated:
+        return _redirect_after_login()
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.login.data, form.password.data)
+        if user is None:
+            db.session.rollback()
+            form.form_errors.append(_("手机号/邮箱或密码不正确；如账号已停用，请联系乐业空间工作人员。"))
+        else:
+            db.session.commit()  # last_login_at
+            login_user(user, remember=bool(form.remember.data))
+            return _redirect_after_login()
+    return render_template("accounts/login.html", form=form, next_url=safe_next_url(request.args.get("next")))
+
+
+@bp.route("/logout", methods=["GET", "POST"])
+def logout():
+    """GET shows a confirm button (the header links here); only a POST with its CSRF token logs out."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("events.home"))
+    form = LogoutForm()
+    if request.method == "POST" and form.validate_on_submit():
+        logout_user()
+        flash(_("您已退出登录。"), "info")
+        return redirect(url_for("events.home"))
+    return render_template("accounts/logout.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user._get_current_object(), form.current_password.data, form.new_password.data)
+            db.session.commit()
+        except ServiceError as error:
+            db.session.rollback()
+            _field_error(form, error)
+        else:
+            flash(_("密码已修改。"), "success")
+            return redirect(url_for("accounts.account"))
+    return render_template("accounts/account.html", form=form, user=current_user)
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_template("accounts/privacy.html", version=current_app.config["PRIVACY_NOTICE_VERSION"])

@@ -2,9 +2,11 @@
 import re
 
 from flask import jsonify
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from ..core.errors import ServiceError
+from ..extensions import db
 
 _STATUS_CODES = {
     400: "bad_request",
@@ -27,7 +29,14 @@ def error_json(status: int, code: str, message: str, **extra):
 
 
 def api_error_response(error: Exception):
-    """Turn any exception into the API's JSON error shape with a fitting status."""
+    """Turn any exception into the API's JSON error shape with a fitting status.
+
+    Whatever the failed request had added to the database session is rolled back first.
+    """
+    try:
+        db.session.rollback()
+    except Exception:  # a broken connection must not hide the original error
+        pass
     if isinstance(error, ServiceError):
         extra = dict(error.extra)
         if error.field:
@@ -38,7 +47,12 @@ def api_error_response(error: Exception):
         code = getattr(error, "api_code", None) or _STATUS_CODES.get(status) or re.sub(
             r"\W+", "_", (error.name or "error").lower()
         )
-        response = error_json(status, code, error.description or error.name)
+        message = error.description or error.name
+        if status == 429:
+            message = _("请求过于频繁，请稍后再试。")
+        response = error_json(status, code, message)
+        if status == 401:
+            response[0].headers["WWW-Authenticate"] = "Bearer"
         if getattr(error, "valid_methods", None):
             response[0].headers["Allow"] = ", ".join(error.valid_methods)
         return response

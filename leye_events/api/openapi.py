@@ -1,1 +1,591 @@
-"""API routes (to be written)."""
+"""The OpenAPI 3.1 description of the JSON API, kept as plain data.
+
+To describe a new endpoint, add its operation to ``PATHS`` (paths are relative to the server URL
+``/api/v1``; path parameters may be named as in the Flask rule). A test fails when a rule under
+/api/v1 has no entry here, so an endpoint cannot be forgotten.
+"""
+import copy
+
+from flask import jsonify
+
+from . import bp
+
+API_VERSION = "1.0.0"
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def json_content(schema: dict) -> dict:
+    return {"application/json": {"schema": schema}}
+
+
+def nullable(type_name: str, **extra) -> dict:
+    return {"type": [type_name, "null"], **extra}
+
+
+def body(schema: dict, *, required: bool = True) -> dict:
+    return {"required": required, "content": json_content(schema)}
+
+
+def ok(description: str, schema: dict | None = None, **more) -> dict:
+    response = {"description": description}
+    if schema is not None:
+        response["content"] = json_content(schema)
+    response.update(more)
+    return response
+
+
+ERROR_RESPONSES = {
+    "400": "BadRequest",
+    "401": "Unauthorized",
+    "403": "Forbidden",
+    "404": "NotFound",
+    "409": "Conflict",
+    "422": "Unprocessable",
+    "429": "TooManyRequests",
+}
+
+
+def errors(*statuses: int) -> dict:
+    return {str(s): {"$ref": f"#/components/responses/{ERROR_RESPONSES[str(s)]}"} for s in statuses}
+
+
+def operation(summary: str, responses: dict, *, tag: str, secured: bool = True, description: str = "",
+              request: dict | None = None, parameters: list | None = None, operation_id: str) -> dict:
+    op = {"operationId": operation_id, "summary": summary, "tags": [tag], "responses": responses}
+    if description:
+        op["description"] = description
+    if request is not None:
+        op["requestBody"] = request
+    if parameters:
+        op["parameters"] = parameters
+    # Public endpoints take a token optionally (drafts, for example, are shown to staff).
+    op["security"] = [{"bearerAuth": []}] if secured else [{}, {"bearerAuth": []}]
+    return op
+
+
+def path_id(name: str, description: str) -> dict:
+    return {"name": name, "in": "path", "required": True, "description": description,
+            "schema": {"type": "integer", "minimum": 1}}
+
+
+def query(name: str, description: str, schema: dict) -> dict:
+    return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+
+
+TIMESTAMP = {"type": "string", "format": "date-time", "description": "ISO 8601 with offset, e.g. 2026-12-03T14:00:00+08:00"}
+NULLABLE_TIMESTAMP = {**TIMESTAMP, "type": ["string", "null"]}
+EVENT_KINDS = ["salon", "job_fair", "interview_session", "workshop", "lecture", "visit", "outdoor"]
+CATEGORIES = ["graduate_unemployed", "unemployed_youth", "hard_to_employ", "unemployed", "student", "other"]
+CHECKIN_RESULTS = ["ok", "already_checked_in", "cancelled", "waitlisted", "wrong_event",
+                   "not_registered_for_session", "not_open", "event_cancelled", "unknown_code"]
+
+SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string", "description": "Stable snake_case code, e.g. invalid_field"},
+                    "message": {"type": "string", "description": "Human text (Chinese by default)"},
+                    "field": {"type": "string", "description": "The offending field, e.g. sessions[0].starts_at"},
+                },
+                "additionalProperties": True,
+            }
+        },
+    },
+    "TokenRequest": {
+        "type": "object",
+        "required": ["login", "password"],
+        "properties": {
+            "login": {"type": "string", "description": "Email address or mainland mobile number"},
+            "password": {"type": "string"},
+            "label": {"type": "string", "description": "Optional name for the token (e.g. the device)"},
+        },
+    },
+    "Token": {"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}},
+    "SeekerSignup": {
+        "type": "object",
+        "required": ["name", "phone", "password", "consent"],
+        "properties": {
+            "name": {"type": "string", "maxLength": 50},
+            "phone": {"type": "string", "description": "Mainland mobile number (11 digits, +86 allowed)"},
+            "password": {"type": "string", "minLength": 8, "maxLength": 128},
+            "email": nullable("string", format="email"),
+            "category": nullable(
+                "string", description="A code (" + ", ".join(CATEGORIES) + ") or its Chinese label, e.g. 离校未就业高校毕业生"
+            ),
+            "school": nullable("string", maxLength=100),
+            "graduation_year": nullable("integer"),
+            "station": nullable("string", description="Slug of the seeker's home station"),
+            "consent": {"type": "boolean", "const": True, "description": "Agreement to the privacy notice"},
+        },
+    },
+    "Profile": {
+        "type": "object",
+        "required": ["id", "name", "role", "phone", "station", "calendar_url"],
+        "properties": {
+            "id": {"type": "integer", "description": "For a seeker, the id that /seekers/{id}/case takes"},
+            "name": {"type": "string"},
+            "role": {"type": "string", "enum": ["seeker", "door", "counselor", "organizer", "admin"]},
+            "phone": nullable("string", description="Masked, e.g. 138****5678"),
+            "email": nullable("string", description="Masked, e.g. z***@example.com"),
+            "station": nullable("string", description="Station slug"),
+            "category": nullable("string", enum=[*CATEGORIES, None]),
+            "school": nullable("string"),
+            "graduation_year": nullable("integer"),
+            "calendar_url": nullable("string", format="uri", description="The personal calendar feed (null until feeds exist)"),
+        },
+    },
+    "SignupResult": {"allOf": [ref("Profile"), ref("Token")]},
+    "Station": {
+        "type": "object",
+        "required": ["slug", "name", "kind"],
+        "properties": {
+            "slug": {"type": "string"},
+            "name": {"type": "string"},
+            "kind": {"type": "string", "enum": ["sub-district", "university", "park"]},
+            "address": {"type": "string"},
+        },
+    },
+    "Session": {
+        "type": "object",
+        "required": ["id", "title", "starts_at", "ends_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "title": {"type": "string"},
+            "starts_at": TIMESTAMP,
+            "ends_at": TIMESTAMP,
+        },
+    },
+    "Event": {
+        "type": "object",
+        "required": ["id", "title", "kind", "station", "status", "capacity", "confirmed_count", "seats_left",
+                     "waitlist_count", "sessions", "url"],
+        "properties": {
+            "id": {"type": "integer"},
+            "title": {"type": "string"},
+            "kind": {"type": "string", "enum": EVENT_KINDS},
+            "station": {"type": "object", "properties": {"slug": {"type": "string"}, "name": {"type": "string"},
+                                                          "kind": {"type": "string"}}},
+            "venue": {"type": "string"},
+            "description": {"type": "string"},
+            "status": {"type": "string", "enum": ["draft", "published", "cancelled"]},
+            "cancel_reason": nullable("string"),
+            "capacity": {"type": "integer"},
+            "confirmed_count": {"type": "integer"},
+            "seats_left": {"type": "integer"},
+            "waitlist_count": {"type": "integer"},
+            "waitlist_enabled": {"type": "boolean"},
+            "registration_opens": NULLABLE_TIMESTAMP,
+            "registration_closes": NULLABLE_TIMESTAMP,
+            "starts_at": NULLABLE_TIMESTAMP,
+            "ends_at": NULLABLE_TIMESTAMP,
+            "eligible_categories": {"type": ["array", "null"], "items": {"type": "string", "enum": CATEGORIES}},
+            "eligible_school": nullable("string"),
+            "eligible_graduation_year_min": nullable("integer"),
+            "eligible_graduation_year_max": nullable("integer"),
+            "sessions": {"type": "array", "items": ref("Session")},
+            "url": {"type": "string", "format": "uri", "description": "The event's web page"},
+        },
+    },
+    "EventPage": {
+        "type": "object",
+        "required": ["events", "page", "per_page", "total", "next"],
+        "properties": {
+            "events": {"type": "array", "items": ref("Event")},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+            "total": {"type": "integer"},
+            "next": nullable("string", format="uri", description="URL of the next page, or null"),
+        },
+    },
+    "SessionInput": {
+        "type": "object",
+        "required": ["starts_at", "ends_at"],
+        "properties": {
+            "id": {"type": "integer", "description": "PATCH only: keep (and change) this existing session"},
+            "title": {"type": "string", "maxLength": 200},
+            "starts_at": TIMESTAMP,
+            "ends_at": TIMESTAMP,
+        },
+        "additionalProperties": False,
+    },
+    "EventInput": {
+        "type": "object",
+        "description": "All fields for POST; any subset for PATCH. Times must carry an offset.",
+        "properties": {
+            "title": {"type": "string", "maxLength": 200},
+            "kind": {"type": "string", "enum": EVENT_KINDS},
+            "station": {"type": "string", "description": "Station slug (organizers: default their own)"},
+            "capacity": {"type": "integer", "minimum": 0, "maximum": 100000},
+            "venue": {"type": "string", "maxLength": 200},
+            "description": {"type": "string"},
+            "registration_opens": NULLABLE_TIMESTAMP,
+            "registration_closes": NULLABLE_TIMESTAMP,
+            "status": {"type": "string", "enum": ["draft", "published"], "default": "draft"},
+            "waitlist_enabled": {"type": "boolean", "default": True},
+            "eligible_categories": {"type": ["array", "null"], "items": {"type": "string"},
+                                    "description": "Category codes (or Chinese labels); null: anyone"},
+            "eligible_school": nullable("string", maxLength=100),
+            "eligible_graduation_year_min": nullable("integer"),
+            "eligible_graduation_year_max": nullable("integer"),
+            "sessions": {"type": "array", "minItems": 1, "maxItems": 50, "items": ref("SessionInput")},
+        },
+        "additionalProperties": False,
+    },
+    "EventCreate": {"allOf": [ref("EventInput"), {"required": ["title", "kind", "capacity", "sessions"]}]},
+    "CancelRequest": {"type": "object", "properties": {"reason": {"type": "string", "maxLength": 500}}},
+    "Ticket": {
+        "type": "object",
+        "properties": {
+            "code": {"type": "string"},
+            "url": {"type": "string", "format": "uri"},
+            "qr_svg_url": {"type": "string", "format": "uri"},
+            "qr_png_url": {"type": "string", "format": "uri"},
+        },
+    },
+    "Registration": {
+        "type": "object",
+        "required": ["id", "status"],
+        "properties": {
+            "id": {"type": "integer"},
+            "event_id": {"type": "integer"},
+            "event": {"type": "object", "description": "id, title, status, starts_at of the event"},
+            "status": {"type": "string", "enum": ["confirmed", "waitlisted", "cancelled"]},
+            "waitlist_position": nullable("integer"),
+            "walk_in": {"type": "boolean"},
+            "created_at": NULLABLE_TIMESTAMP,
+            "cancelled_at": NULLABLE_TIMESTAMP,
+            "cancel_reason": nullable("string"),
+            "ticket": ref("Ticket"),
+        },
+    },
+    "CheckinRequest": {
+        "type": "object",
+        "required": ["code", "event_id"],
+        "properties": {
+            "code": {"type": "string", "description": "The ticket code, or the whole text of its QR (e.g. a URL)"},
+            "event_id": {"type": "integer"},
+            "session_id": {"type": "integer"},
+            "gate": {"type": "string"},
+            "nonce": {"type": "string", "description": "Makes a retried scan idempotent"},
+            "scanned_at": TIMESTAMP,
+        },
+    },
+    "CheckinResult": {
+        "type": "object",
+        "required": ["result"],
+        "properties": {
+            "result": {"type": "string", "enum": CHECKIN_RESULTS},
+            "first_checked_in_at": NULLABLE_TIMESTAMP,
+            "first_gate": nullable("string"),
+            "attendee": {"type": "object", "description": "Masked name and phone",
+                         "properties": {"name": {"type": "string"}, "phone": {"type": "string"}}},
+        },
+    },
+    "CheckinBatch": {
+        "type": "object",
+        "required": ["scans"],
+        "properties": {"scans": {"type": "array", "items": ref("CheckinRequest")}},
+    },
+    "CheckinBatchResult": {
+        "type": "object",
+        "required": ["results"],
+        "properties": {"results": {"type": "array", "items": ref("CheckinResult"),
+                                   "description": "In the order of the scans"}},
+    },
+    "Roster": {
+        "type": "object",
+        "description": "What an offline scanner needs: code hashes, masked names, status, sessions",
+        "properties": {
+            "event": ref("Event"),
+            "registrations": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "code_hash": {"type": "string"},
+                        "name": {"type": "string", "description": "Masked"},
+                        "status": {"type": "string"},
+                        "sessions": {"type": "array", "items": {"type": "integer"}},
+                    },
+                },
+            },
+        },
+    },
+    "Attendance": {
+        "type": "object",
+        "required": ["event", "rows"],
+        "properties": {
+            "event": {"type": "object"},
+            "rows": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "registration_id": {"type": "integer"},
+                        "name": {"type": "string"},
+                        "phone": {"type": "string"},
+                        "status": {"type": "string"},
+                        "walk_in": {"type": "boolean"},
+                        "sessions": {
+                            "type": "array",
+                            "items": {"type": "object", "properties": {
+                                "session_id": {"type": "integer"}, "checked_in_at": NULLABLE_TIMESTAMP}},
+                        },
+                    },
+                },
+            },
+        },
+    },
+    "Case": {
+        "type": "object",
+        "description": "A seeker's employment-service case with its timeline",
+        "properties": {
+            "seeker": {"type": "object"},
+            "category": nullable("string"),
+            "status": {"type": "string"},
+            "timeline": {"type": "array", "items": {"type": "object"}},
+        },
+    },
+}
+
+
+def _error_response(description: str) -> dict:
+    return {"description": description, "content": json_content(ref("Error"))}
+
+
+RESPONSES = {
+    "BadRequest": _error_response("Malformed request: not JSON, not an object, wrong types, missing fields, "
+                                  "times without an offset (invalid_json, missing_field, invalid_field, "
+                                  "invalid_parameter)"),
+    "Unauthorized": _error_response("No valid bearer token, or wrong credentials (invalid_credentials)"),
+    "Forbidden": _error_response("The account's role or station may not do this"),
+    "NotFound": _error_response("No such object (or not visible to the caller)"),
+    "Conflict": _error_response("Conflicts with existing data (e.g. phone_taken, already_registered)"),
+    "Unprocessable": _error_response("Well-formed but breaks a rule (e.g. invalid_field, registration_closed)"),
+    "TooManyRequests": _error_response("Rate limited; see Retry-After"),
+}
+
+EVENT_ID = path_id("event_id", "Event id")
+
+PATHS = {
+    "/auth/token": {
+        "post": operation(
+            "Get a bearer token", operation_id="createToken", tag="accounts", secured=False,
+            request=body(ref("TokenRequest")),
+            responses={"200": ok("A new token", ref("Token")), **errors(400, 401, 429)},
+        )
+    },
+    "/seekers": {
+        "post": operation(
+            "Sign up as a seeker", operation_id="signUpSeeker", tag="accounts", secured=False,
+            request=body(ref("SeekerSignup")),
+            responses={"201": ok("The new account's profile and a bearer token", ref("SignupResult")),
+                       **errors(400, 409, 422, 429)},
+        )
+    },
+    "/me": {
+        "get": operation(
+            "The caller's profile", operation_id="getMe", tag="accounts",
+            responses={"200": ok("Own profile, masked", ref("Profile")), **errors(401)},
+        )
+    },
+    "/stations": {
+        "get": operation(
+            "Stations", operation_id="listStations", tag="stations", secured=False,
+            responses={"200": ok("Every station", {"type": "array", "items": ref("Station")})},
+        )
+    },
+    "/events": {
+        "get": operation(
+            "Published events", operation_id="listEvents", tag="events", secured=False,
+            description="Events with a session ending after `from` (default: now) and starting before `to`, "
+                        "soonest first.",
+            parameters=[
+                query("kind", "Event kind", {"type": "string", "enum": EVENT_KINDS}),
+                query("station", "Station slug", {"type": "string"}),
+                query("from", "Date (Shanghai midnight) or ISO 8601 datetime with offset",
+                      {"type": "string"}),
+                query("to", "Date (inclusive: up to the next Shanghai midnight) or ISO 8601 datetime with offset",
+                      {"type": "string"}),
+                query("q", "Text in title, description or venue", {"type": "string", "maxLength": 200}),
+                query("page", "Page number", {"type": "integer", "minimum": 1, "default": 1}),
+                query("per_page", "Page size (values above the maximum are capped)",
+                      {"type": "integer", "minimum": 1, "default": 50, "maximum": 200}),
+            ],
+            responses={"200": ok("A page of events", ref("EventPage")), **errors(400)},
+        ),
+        "post": operation(
+            "Create an event", operation_id="createEvent", tag="events",
+            description="Organizers of the station, admins.",
+            request=body(ref("EventCreate")),
+            responses={"201": ok("The event", ref("Event")), **errors(400, 401, 403, 422)},
+        ),
+    },
+    "/events/{event_id}": {
+        "get": operation(
+            "One event", operation_id="getEvent", tag="events", secured=False,
+            description="Drafts are visible to staff of the event's station and admins only.",
+            parameters=[EVENT_ID],
+            responses={"200": ok("The event", ref("Event")), **errors(404)},
+        ),
+        "patch": operation(
+            "Change an event", operation_id="updateEvent", tag="events",
+            description="Organizers of its station, admins. `sessions`, when given, replaces the list; items "
+                        "with an `id` keep that session.",
+            parameters=[EVENT_ID], request=body(ref("EventInput")),
+            responses={"200": ok("The event", ref("Event")), **errors(400, 401, 403, 404, 422)},
+        ),
+    },
+    "/events/{event_id}/cancel": {
+        "post": operation(
+            "Cancel an event", operation_id="cancelEvent", tag="events",
+            description="Organizers of its station, admins. Registrants are told.",
+            parameters=[EVENT_ID], request=body(ref("CancelRequest"), required=False),
+            responses={"200": ok("The cancelled event", ref("Event")), **errors(400, 401, 403, 404, 422)},
+        )
+    },
+    "/events/{event_id}/registrations": {
+        "post": operation(
+            "Register for an event", operation_id="register", tag="booking",
+            description="Seekers. 409 already_registered; 422 registration_closed, not_eligible, event_full.",
+            parameters=[EVENT_ID],
+            responses={"201": ok("The registration with its ticket", ref("Registration")),
+                       **errors(400, 401, 403, 404, 409, 422, 429)},
+        )
+    },
+    "/me/registrations": {
+        "get": operation(
+            "Own registrations", operation_id="myRegistrations", tag="booking",
+            description="Seekers: own registrations with status and tickets.",
+            responses={"200": ok("Registrations", {"type": "object", "properties": {
+                "registrations": {"type": "array", "items": ref("Registration")}}}), **errors(401, 403)},
+        )
+    },
+    "/registrations/{registration_id}/cancel": {
+        "post": operation(
+            "Cancel a registration", operation_id="cancelRegistration", tag="booking",
+            description="The seeker, or staff of the station. The first waitlisted seeker is confirmed in the "
+                        "same transaction.",
+            parameters=[path_id("registration_id", "Registration id")],
+            responses={"200": ok("The cancelled registration", ref("Registration")),
+                       **errors(400, 401, 403, 404, 422)},
+        )
+    },
+    "/checkins": {
+        "post": operation(
+            "Check a ticket in", operation_id="checkIn", tag="checkin",
+            description="Door staff and up, of the event's station.",
+            request=body(ref("CheckinRequest")),
+            responses={"200": ok("The outcome", ref("CheckinResult")), **errors(400, 401, 403, 404, 422)},
+        )
+    },
+    "/checkins/batch": {
+        "post": operation(
+            "Upload offline scans", operation_id="checkInBatch", tag="checkin",
+            description="Each scan as for /checkins with nonce and scanned_at; a repeated nonce is answered as "
+                        "before and never counted twice.",
+            request=body(ref("CheckinBatch")),
+            responses={"200": ok("Outcomes in the order of the scans", ref("CheckinBatchResult")),
+                       **errors(400, 401, 403, 422)},
+        )
+    },
+    "/checkins/{checkin_id}/undo": {
+        "post": operation(
+            "Undo a mistaken check-in", operation_id="undoCheckIn", tag="checkin",
+            description="Door staff and up, of the event's station. The entry stays in the log, marked undone.",
+            parameters=[path_id("checkin_id", "Check-in id (checkin_id of a /checkins answer)")],
+            request=body({"type": "object", "properties": {"reason": {"type": "string"}}}, required=False),
+            responses={"200": ok("Undone", {"type": "object"}), **errors(400, 401, 403, 404, 422)},
+        )
+    },
+    "/events/{event_id}/roster": {
+        "get": operation(
+            "Roster for offline scanning", operation_id="getRoster", tag="checkin",
+            description="Door staff and up, of the event's station.",
+            parameters=[EVENT_ID],
+            responses={"200": ok("The roster", ref("Roster")), **errors(401, 403, 404)},
+        )
+    },
+    "/events/{event_id}/attendance": {
+        "get": operation(
+            "Attendance list", operation_id="getAttendance", tag="checkin",
+            description="Organizers and counselors. Masked unless unmask=1 by a role allowed to (audited).",
+            parameters=[
+                EVENT_ID,
+                query("format", "Output format", {"type": "string", "enum": ["json", "csv", "xlsx"],
+                                                   "default": "json"}),
+                query("unmask", "1 to show names and phones whole (audited)", {"type": "string", "enum": ["0", "1"]}),
+            ],
+            responses={
+                "200": {
+                    "description": "One row per registration with per-session attendance",
+                    "content": {
+                        "application/json": {"schema": ref("Attendance")},
+                        "text/csv": {"schema": {"type": "string"}},
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            "schema": {"type": "string", "format": "binary"}},
+                    },
+                },
+                **errors(400, 401, 403, 404),
+            },
+        )
+    },
+    "/seekers/{seeker_id}/case": {
+        "get": operation(
+            "A seeker's case", operation_id="getCase", tag="cases",
+            description="Counselors, organizers of the station, admins.",
+            parameters=[path_id("seeker_id", "The seeker's account id (GET /me's id)")],
+            responses={"200": ok("The case with its timeline", ref("Case")), **errors(401, 403, 404)},
+        )
+    },
+    "/health": {
+        "get": operation(
+            "Liveness probe", operation_id="getHealth", tag="meta", secured=False,
+            description="Answers without touching the database.",
+            responses={"200": ok("This worker is serving", {"type": "object", "properties": {
+                "status": {"type": "string", "const": "ok"}}})},
+        )
+    },
+    "/openapi.json": {
+        "get": operation(
+            "This document", operation_id="getOpenApi", tag="meta", secured=False,
+            responses={"200": ok("The OpenAPI document", {"type": "object"})},
+        )
+    },
+}
+
+
+def openapi_document() -> dict:
+    """The whole OpenAPI document (a fresh dict; callers may change it)."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "乐业活动 API",
+            "version": API_VERSION,
+            "description": "Events, registrations and check-in for Yangpu's 乐业空间 stations. Errors are always "
+                           '`{"error": {"code", "message"}}`; times are ISO 8601 with an offset.',
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearerAuth": []}],
+        "tags": [{"name": name} for name in ("accounts", "stations", "events", "booking", "checkin", "cases", "meta")],
+        "paths": copy.deepcopy(PATHS),
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                               "description": "POST /auth/token, or `flask tokens create`"}},
+            "schemas": copy.deepcopy(SCHEMAS),
+            "responses": copy.deepcopy(RESPONSES),
+        },
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    return jsonify(openapi_document())

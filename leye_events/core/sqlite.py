@@ -1,10 +1,12 @@
 """SQLite settings for development and tests.
 
-SQLite lets one writer at a time. A transaction that reads first and writes later can fail
-to upgrade its lock under contention (``database is locked`` at once, no waiting), so every
-transaction starts with ``BEGIN IMMEDIATE``: writers queue on the busy timeout instead of
-failing, which is also what makes the capacity rules hold on SQLite. PostgreSQL is the
-production database and uses row locks instead.
+SQLite lets one writer at a time. A transaction that reads first and writes later can fail to
+upgrade its lock when another writer got in between (``database is locked`` at once, without
+waiting). Ordinary transactions start with a plain ``BEGIN``; work that must see and change the
+latest state atomically (capacity, check-in) opens its transaction through
+``core.db.begin_locking_transaction()``, which starts it with ``BEGIN IMMEDIATE``: the write lock is
+taken at once and other writers queue on the busy timeout. PostgreSQL, the production database,
+uses row locks (``SELECT … FOR UPDATE``) instead.
 """
 import sqlite3
 
@@ -12,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 BUSY_TIMEOUT_MS = 30_000
+IMMEDIATE_OPTION = "sqlite_begin_immediate"
 
 
 @event.listens_for(Engine, "connect")
@@ -27,6 +30,7 @@ def _configure_sqlite_connection(dbapi_connection, connection_record):
 
 
 @event.listens_for(Engine, "begin")
-def _begin_immediate(connection):
+def _begin(connection):
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        immediate = connection.get_execution_options().get(IMMEDIATE_OPTION)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -12,6 +12,7 @@ from sqlalchemy import func, or_
 from ..accounts.auth import can_manage_station
 from ..accounts.models import SeekerCategory
 from ..audit.services import record
+from ..core.db import begin_locking_transaction, lock_row
 from ..core.errors import Forbidden, ServiceError
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -53,7 +54,7 @@ def _invalid(field: str, message: str) -> ServiceError:
 
 
 def _check_text(value, field: str, max_length: int, *, required: bool) -> str:
-    value = value.strip() if isinstance(value, str) else ""
+    value = value.replace("\x00", "").strip() if isinstance(value, str) else ""
     if required and not value:
         raise _invalid(field, _("此项为必填项。"))
     if len(value) > max_length:
@@ -144,9 +145,30 @@ def update_event(event: Event, *, actor, sessions: list[SessionInput] | None = N
     if new_station is not None and new_station.id != event.station_id:
         _authorize(actor, new_station)
     status = values.pop("status", event.status)
+    if "capacity" in values:
+        values["capacity"] = _check_capacity(values["capacity"])
+    capacity_changes = "capacity" in values and values["capacity"] != event.capacity
+    if capacity_changes:
+        event = _lock_for_capacity_change(event, values["capacity"])
     _assign(event, values, sessions, status)
+    if capacity_changes:
+        from ..booking.services import fill_from_waitlist
+
+        fill_from_waitlist(event, actor=actor)
     event.revision += 1
     record("event.update", event, actor=actor, fields=sorted(values) + (["sessions"] if sessions is not None else []))
+    return event
+
+
+def _lock_for_capacity_change(event: Event, new_capacity) -> Event:
+    """Lock the event row (registrations wait) and refuse a capacity below the confirmed seats."""
+    from ..booking.counts import seat_counts
+
+    begin_locking_transaction()
+    event = lock_row(Event, event.id)
+    confirmed = seat_counts(event).confirmed
+    if isinstance(new_capacity, int) and not isinstance(new_capacity, bool) and new_capacity < confirmed:
+        raise _invalid("capacity", _("名额不能少于已确认的人数（%(count)d）。", count=confirmed))
     return event
 
 
@@ -240,3 +262,12 @@ def catalogue_query(*, kind=None, station_id=None, date_from=None, date_to=None,
                 Event.venue.ilike(pattern, escape="\\"))
         )
     return query.order_by(first_session_start(), Event.id)
+
+
+def close_registration_now(event: Event, *, actor) -> Event:
+    """End the registration window at once (before its planned close)."""
+    now = utcnow()
+    changes = {"registration_closes": now}
+    if event.registration_opens and event.registration_opens >= now:
+        changes["registration_opens"] = None
+    return update_event(event, actor=actor, **changes)

@@ -1,0 +1,285 @@
+"""Registration rules: register, cancel, capacity and the waitlist.
+
+The only place that changes registrations. Every change runs in a locking transaction on the
+event row (``core.db``), so capacity holds with many workers, and each change writes an audit
+entry. Callers commit.
+"""
+import time
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import SEEKER_CATEGORY_LABELS, Role, User
+from ..audit.services import record
+from ..core.db import begin_locking_transaction, lock_row
+from ..core.errors import Conflict, Forbidden, NotFound, ServiceError
+from ..core.timeutil import to_local, utcnow
+from ..events.models import Event, EventStatus
+from ..extensions import db
+from .models import Registration, RegistrationStatus, new_ticket_code
+
+ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+
+
+def _race_window() -> None:
+    """Tests widen the gap between checking and writing to prove the lock matters."""
+    delay = current_app.config.get("BOOKING_RACE_WINDOW_SECONDS")
+    if delay:
+        time.sleep(delay)
+
+
+def _locked_event(event_id: int) -> Event:
+    begin_locking_transaction()
+    event = lock_row(Event, event_id)
+    if event is None:
+        raise NotFound("not_found", _("活动不存在。"))
+    return event
+
+
+def active_registration(event_id: int, seeker_id: int) -> Registration | None:
+    """The seeker's registration for the event that is not cancelled, if any."""
+    return db.session.execute(
+        db.select(Registration).filter(
+            Registration.event_id == event_id,
+            Registration.seeker_id == seeker_id,
+            Registration.status.in_(ACTIVE),
+        )
+    ).scalar_one_or_none()
+
+
+def _confirmed_count(event_id: int) -> int:
+    return _seat_state(event_id)[0]
+
+
+def _seat_state(event_id: int) -> tuple[int, int]:
+    """(confirmed seats, last waitlist position) of an event, in one query."""
+    confirmed, last_position = db.session.execute(
+        db.select(
+            func.count().filter(Registration.status == RegistrationStatus.CONFIRMED),
+            func.coalesce(func.max(Registration.waitlist_position), 0),
+        ).where(Registration.event_id == event_id, Registration.status.in_(ACTIVE))
+    ).one()
+    return confirmed, last_position
+
+
+def check_window(event: Event, now) -> None:
+    """Raise ``event_cancelled`` or ``registration_closed`` unless registration is open now."""
+    if event.status == EventStatus.CANCELLED:
+        raise ServiceError("event_cancelled", _("该活动已取消。"))
+    if event.status != EventStatus.PUBLISHED:
+        raise ServiceError("registration_closed", _("该活动尚未发布，暂不能报名。"))
+    if event.registration_opens and now < event.registration_opens:
+        opens = to_local(event.registration_opens).strftime("%Y-%m-%d %H:%M")
+        raise ServiceError("registration_closed", _("报名尚未开始，将于 %(time)s 开放。", time=opens))
+    closes = event.registration_closes or event.starts_at
+    if closes is not None and now >= closes:
+        raise ServiceError("registration_closed", _("报名已截止。"))
+
+
+def eligibility_problem(event: Event, seeker: User) -> str | None:
+    """Why the seeker may not attend this event (a message for people), or None if they may."""
+    if event.eligible_categories and (seeker.category or "") not in event.eligible_categories:
+        names = "、".join(str(SEEKER_CATEGORY_LABELS[c]) for c in event.eligible_categories if c in SEEKER_CATEGORY_LABELS)
+        return _("本活动仅面向：%(who)s。", who=names)
+    if event.eligible_school and (seeker.school or "").strip() != event.eligible_school.strip():
+        return _("本活动仅面向%(school)s的同学。", school=event.eligible_school)
+    low, high = event.eligible_graduation_year_min, event.eligible_graduation_year_max
+    if low is not None or high is not None:
+        year = seeker.graduation_year
+        if year is None or (low is not None and year < low) or (high is not None and year > high):
+            if low is not None and high is not None and low != high:
+                span = f"{low}–{high}"
+            else:
+                span = str(low if low is not None else high)
+            return _("本活动仅面向 %(years)s 届毕业生。", years=span)
+    return None
+
+
+def register(event_id: int, seeker: User, *, actor: User | None = None, walk_in: bool = False,
+             check_rules: bool = True) -> Registration:
+    """Register ``seeker`` for the event: confirmed while seats remain, else waitlisted at the end
+    of the queue, else ``event_full``. Rules are checked under the event's row lock.
+
+    ``walk_in`` with ``check_rules=False`` is the door's path: it admits past capacity and window.
+    """
+    actor = actor or seeker
+    if seeker.role != Role.SEEKER:
+        raise Forbidden("seekers_only", _("只有求职者账号可以报名。"))
+    event = _locked_event(event_id)
+    if check_rules:
+        check_window(event, utcnow())
+        problem = eligibility_problem(event, seeker)
+        if problem:
+            raise ServiceError("not_eligible", problem)
+    if active_registration(event.id, seeker.id) is not None:
+        raise Conflict("already_registered", _("您已报名该活动。"))
+    confirmed, last_position = _seat_state(event.id)
+    _race_window()
+    registration = Registration(event_id=event.id, seeker_id=seeker.id, walk_in=walk_in,
+                                ticket_code=new_ticket_code())
+    if confirmed < event.capacity or not check_rules:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = utcnow()
+    elif event.waitlist_enabled:
+        registration.status = RegistrationStatus.WAITLISTED
+        registration.waitlist_position = last_position + 1
+    else:
+        raise ServiceError("event_full", _("名额已满，本活动不设候补。"))
+    db.session.add(registration)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The partial unique index caught a second active registration that slipped past the
+        # check (only possible without the row lock). The transaction held nothing else.
+        db.session.rollback()
+        raise Conflict("already_registered", _("您已报名该活动。")) from None
+    _record_change(registration, None, actor, walk_in=walk_in)
+    return registration
+
+
+def cancel(registration_id: int, *, actor: User, reason: str = "") -> Registration:
+    """Cancel a registration; a freed seat goes to the first on the waitlist in the same transaction.
+
+    The seeker may cancel their own; staff of the event's station (and admins) anyone's, with a reason.
+    """
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        raise NotFound("not_found", _("报名记录不存在。"))
+    if not may_manage_registration(actor, registration):
+        raise Forbidden("forbidden", _("您无权取消该报名。"))
+    event = _locked_event(registration.event_id)
+    registration = lock_row(Registration, registration_id)
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise ServiceError("already_cancelled", _("该报名已取消。"))
+    previous = registration.status
+    freed_position = registration.waitlist_position
+    registration.status = RegistrationStatus.CANCELLED
+    registration.waitlist_position = None
+    registration.cancelled_at = utcnow()
+    registration.cancelled_by_id = actor.id
+    registration.cancel_reason = (reason or "").strip()[:500] or None
+    db.session.flush()
+    _record_change(registration, previous, actor, reason=registration.cancel_reason or "")
+    if previous == RegistrationStatus.WAITLISTED:
+        _close_waitlist_gap(event.id, freed_position)
+    else:
+        fill_from_waitlist(event, actor=actor)
+    return registration
+
+
+def fill_from_waitlist(event: Event, *, actor: User | None) -> list[Registration]:
+    """Confirm waitlisted seekers, first in line first, while seats are free; keep positions dense.
+
+    Call with the event row locked (``register``/``cancel`` do; ``events.services`` does on a capacity change).
+    """
+    free = event.capacity - _confirmed_count(event.id)
+    if free <= 0:
+        return []
+    promoted = db.session.execute(
+        db.select(Registration)
+        .filter(Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITLISTED)
+        .order_by(Registration.waitlist_position)
+        .limit(free)
+    ).scalars().all()
+    for registration in promoted:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.waitlist_position = None
+        registration.confirmed_at = utcnow()
+        _record_change(registration, RegistrationStatus.WAITLISTED, actor, reason="promoted_from_waitlist")
+    if promoted:
+        db.session.flush()
+        db.session.execute(
+            db.update(Registration)
+            .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITLISTED)
+            .values(waitlist_position=Registration.waitlist_position - len(promoted))
+            .execution_options(synchronize_session="fetch")
+        )
+    return promoted
+
+
+def _close_waitlist_gap(event_id: int, freed_position: int) -> None:
+    db.session.execute(
+        db.update(Registration)
+        .where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            Registration.waitlist_position > freed_position,
+        )
+        .values(waitlist_position=Registration.waitlist_position - 1)
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def _record_change(registration: Registration, previous, actor, **details) -> None:
+    record(
+        "registration.status",
+        registration,
+        actor=actor,
+        station_id=registration.event.station_id if registration.event else None,
+        event_id=registration.event_id,
+        seeker_id=registration.seeker_id,
+        from_status=previous.value if previous else None,
+        to_status=registration.status.value,
+        **details,
+    )
+
+
+def may_manage_registration(user: User, registration: Registration) -> bool:
+    """The seeker themself, or staff (not door volunteers) of the event's station, or an admin."""
+    if user.id == registration.seeker_id:
+        return True
+    if user.role == Role.ADMIN:
+        return True
+    return user.role in (Role.ORGANIZER, Role.COUNSELOR) and user.station_id == registration.event.station_id
+
+
+def reissue_ticket(registration: Registration, *, actor: User) -> Registration:
+    """Give the registration a new ticket code; the old one stops working at once."""
+    if not may_manage_registration(actor, registration):
+        raise Forbidden("forbidden", _("您无权操作该报名。"))
+    registration.ticket_code = new_ticket_code()
+    record("registration.ticket_reissued", registration, actor=actor,
+           station_id=registration.event.station_id)
+    return registration
+
+
+def registration_by_code(code: str) -> Registration | None:
+    if not code or len(code) > 64:
+        return None
+    return db.session.execute(db.select(Registration).filter_by(ticket_code=code)).scalar_one_or_none()
+
+
+def seekers_registrations(seeker: User) -> list[Registration]:
+    """All of a seeker's registrations, newest event first, with events and sessions loaded."""
+    from sqlalchemy.orm import selectinload
+
+    return db.session.execute(
+        db.select(Registration)
+        .filter(Registration.seeker_id == seeker.id)
+        .options(selectinload(Registration.event).selectinload(Event.sessions),
+                 selectinload(Registration.event).joinedload(Event.station))
+        .order_by(Registration.created_at.desc())
+    ).scalars().all()
+
+
+def event_registrations(event: Event) -> list[Registration]:
+    """An event's registrations: confirmed (oldest first), then the waitlist in order, then cancelled."""
+    from sqlalchemy.orm import joinedload
+
+    rows = db.session.execute(
+        db.select(Registration).filter(Registration.event_id == event.id)
+        .options(joinedload(Registration.seeker))
+        .order_by(Registration.created_at)
+    ).scalars().all()
+    order = {RegistrationStatus.CONFIRMED: 0, RegistrationStatus.WAITLISTED: 1, RegistrationStatus.CANCELLED: 2}
+    return sorted(rows, key=lambda r: (order[r.status], r.waitlist_position or 0, r.created_at))
+
+
+def waitlist_length(event_id: int) -> int:
+    return db.session.execute(
+        db.select(func.count()).where(
+            Registration.event_id == event_id, Registration.status == RegistrationStatus.WAITLISTED
+        )
+    ).scalar_one()

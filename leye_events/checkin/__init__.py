@@ -1,0 +1,1 @@
+"""Door check-in: one operation for every path, an append-only log, offline uploads."""

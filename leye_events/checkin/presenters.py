@@ -1,0 +1,74 @@
+"""JSON shapes of check-in answers and rosters, shared by the API and the door page."""
+from ..booking.models import Registration, RegistrationStatus
+from ..core.masking import mask_name, mask_phone
+from ..core.timeutil import isoformat_local
+from ..events.models import Event
+from ..extensions import db
+from .models import CHECKIN_RESULT_LABELS, CheckInResult
+from .services import Outcome, attendance_by_registration, code_hash
+
+
+def attendee_json(registration: Registration | None) -> dict | None:
+    if registration is None:
+        return None
+    seeker = registration.seeker
+    return {
+        "name": mask_name(seeker.name),
+        "phone": mask_phone(seeker.phone),
+        "category": seeker.category_label,
+        "walk_in": registration.walk_in,
+    }
+
+
+def outcome_json(outcome: Outcome) -> dict:
+    """The answer to one scan (API.md ``POST /checkins``)."""
+    checkin = outcome.checkin
+    body = {
+        "result": checkin.result.value,
+        "message": str(CHECKIN_RESULT_LABELS[checkin.result]),
+        "checkin_id": checkin.id,
+        "event_id": checkin.event_id,
+        "session_id": checkin.session_id,
+        "registration_id": checkin.registration_id,
+        "gate": checkin.gate,
+        "scanned_at": isoformat_local(checkin.scanned_at),
+        "replayed": outcome.replayed,
+        "conflict": checkin.conflict,
+        "attendee": attendee_json(checkin.registration),
+    }
+    if checkin.result == CheckInResult.OK:
+        body["checked_in_at"] = isoformat_local(checkin.scanned_at)
+    if checkin.result == CheckInResult.ALREADY_CHECKED_IN and outcome.first is not None:
+        body["first_checked_in_at"] = isoformat_local(outcome.first.scanned_at)
+        body["first_gate"] = outcome.first.gate
+    return body
+
+
+def roster_json(event: Event) -> dict:
+    """What an offline door needs: ticket code hashes (SHA-256 hex), masked names, status, and
+    who is already in which session. Never codes or phone numbers."""
+    registrations = db.session.execute(
+        db.select(Registration).filter(Registration.event_id == event.id).options(db.joinedload(Registration.seeker))
+    ).scalars().all()
+    attendance = attendance_by_registration(event)
+    return {
+        "event": {"id": event.id, "title": event.title, "status": event.status.value},
+        "sessions": [
+            {"id": s.id, "title": s.title, "starts_at": isoformat_local(s.starts_at), "ends_at": isoformat_local(s.ends_at)}
+            for s in event.sessions
+        ],
+        "hash": "sha256",
+        "entries": [
+            {
+                "code_hash": code_hash(r.ticket_code),
+                "registration_id": r.id,
+                "name": mask_name(r.seeker.name),
+                "category": r.seeker.category_label,
+                "status": r.status.value,
+                "walk_in": r.walk_in,
+                "checked_in": {str(sid): isoformat_local(c.scanned_at) for sid, c in attendance.get(r.id, {}).items()},
+            }
+            for r in registrations
+        ],
+        "confirmed": sum(r.status == RegistrationStatus.CONFIRMED for r in registrations),
+    }
