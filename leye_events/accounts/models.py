@@ -69,6 +69,8 @@ class User(UserMixin, db.Model):
     graduation_year = db.Column(db.Integer)
     consent_at = db.Column(UTCDateTime)
     consent_version = db.Column(db.String(20))
+    # Secret in the URL of the seeker's personal calendar feed; resetting it kills the old URL.
+    calendar_token = db.Column(db.String(64), unique=True)
     active = db.Column(db.Boolean, nullable=False, default=True)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     last_login_at = db.Column(UTCDateTime)
