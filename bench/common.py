@@ -1,6 +1,8 @@
 """Shared pieces of the benchmarks: a fresh PostgreSQL database, a gunicorn server, a load driver."""
+import hashlib
 import os
 import platform
+import secrets
 import signal
 import socket
 import statistics
@@ -11,6 +13,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import requests
@@ -130,3 +133,59 @@ def health_calls(base: str, count: int):
         return response.status_code, None
 
     return [call] * count
+
+
+# --- building benchmark data with plain SQL (fast: no ORM, no password hashing per row) ----------
+
+def insert_event(conn, *, capacity: int, starts_in: timedelta, hours: int = 4, station_kind: str = "sub-district") -> int:
+    """A station and a published job fair with one session starting ``starts_in`` from now; its id."""
+    now = naive_utcnow()
+    station_id = conn.execute(text(
+        "INSERT INTO stations (slug, name, kind, address, created_at) "
+        "VALUES ('bench', '压测乐业空间', :kind, '', :now) RETURNING id"), {"kind": station_kind, "now": now}).scalar_one()
+    event_id = conn.execute(text(
+        "INSERT INTO events (station_id, kind, title, description, venue, capacity, status, revision, "
+        "waitlist_enabled, created_at, updated_at, published_at) VALUES (:station, 'job_fair', '压测招聘会', '', "
+        "'体育馆', :capacity, 'published', 0, true, :now, :now, :now) RETURNING id"),
+        {"station": station_id, "capacity": capacity, "now": now}).scalar_one()
+    conn.execute(text("INSERT INTO sessions (event_id, title, starts_at, ends_at) VALUES (:e, '', :s, :t)"),
+                 {"e": event_id, "s": now + starts_in, "t": now + starts_in + timedelta(hours=hours)})
+    return event_id
+
+
+def event_station(conn, event_id: int) -> int:
+    return conn.execute(text("SELECT station_id FROM events WHERE id = :e"), {"e": event_id}).scalar_one()
+
+
+def insert_seekers(conn, count: int, password_hash: str = "x") -> list[int]:
+    """``count`` seekers (phones 136…), all with one password hash; their ids in order."""
+    now = naive_utcnow()
+    conn.execute(text(
+        "INSERT INTO users (role, name, phone, password_hash, category, active, created_at, consent_at, consent_version) "
+        "VALUES ('seeker', :name, :phone, :hash, 'student', true, :now, :now, 'bench')"),
+        [{"name": f"求职者{i}", "phone": f"136{i:08d}", "hash": password_hash, "now": now} for i in range(count)])
+    return conn.execute(text("SELECT id FROM users WHERE role = 'seeker' ORDER BY id")).scalars().all()
+
+
+def insert_staff(conn, role: str, count: int, station_id: int) -> list[int]:
+    now = naive_utcnow()
+    conn.execute(text(
+        "INSERT INTO users (role, name, email, password_hash, station_id, active, created_at) "
+        "VALUES (:role, :name, :email, 'x', :s, true, :now)"),
+        [{"role": role, "name": f"{role}{i}", "email": f"{role}{i}@bench.leye", "s": station_id, "now": now}
+         for i in range(count)])
+    return conn.execute(text("SELECT id FROM users WHERE role = :role ORDER BY id"), {"role": role}).scalars().all()
+
+
+def insert_tokens(conn, user_ids: list[int]) -> list[str]:
+    """A new API token for each user, in the same order (stored hashed, as the app does)."""
+    tokens = [secrets.token_urlsafe(32) for _ in user_ids]
+    conn.execute(text("INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (:u, :h, 'bench', :now)"),
+                 [{"u": uid, "h": hashlib.sha256(token.encode()).hexdigest(), "now": naive_utcnow()}
+                  for uid, token in zip(user_ids, tokens, strict=True)])
+    return tokens
+
+
+def naive_utcnow() -> datetime:
+    """Now in UTC without tzinfo: how the app stores times (see core/timeutil.UTCDateTime)."""
+    return datetime.now(UTC).replace(tzinfo=None)

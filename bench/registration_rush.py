@@ -8,8 +8,6 @@ endpoint on the same server in the same run as the ceiling.
     .venv/bin/python bench/registration_rush.py [--seekers 1000] [--capacity 200] [--concurrency 32]
 """
 import argparse
-import hashlib
-import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -25,37 +23,21 @@ from bench.common import (  # noqa: E402
     fresh_database,
     gunicorn,
     health_calls,
+    insert_event,
+    insert_seekers,
+    insert_tokens,
     machine,
     migrate,
     summary,
 )
-from leye_events.core.timeutil import utcnow  # noqa: E402
 
 
 def populate(database_url: str, seekers: int, capacity: int) -> tuple[int, list[str]]:
-    """Insert a station, a published event and ``seekers`` seekers with tokens; return (event id, tokens)."""
+    """An event a week ahead with ``capacity`` seats and ``seekers`` seekers with tokens; (event id, tokens)."""
     engine = create_engine(database_url)
-    password_hash = generate_password_hash("bench-password")
-    now = utcnow().replace(tzinfo=None)
-    tokens = [secrets.token_urlsafe(32) for _ in range(seekers)]
     with engine.begin() as conn:
-        station_id = conn.execute(text(
-            "INSERT INTO stations (slug, name, kind, address, created_at) "
-            "VALUES ('bench', '压测乐业空间', 'sub-district', '', :now) RETURNING id"), {"now": now}).scalar_one()
-        event_id = conn.execute(text(
-            "INSERT INTO events (station_id, kind, title, description, venue, capacity, status, revision, "
-            "waitlist_enabled, created_at, updated_at, published_at) VALUES (:station, 'job_fair', '压测招聘会', '', "
-            "'体育馆', :capacity, 'published', 0, true, :now, :now, :now) RETURNING id"),
-            {"station": station_id, "capacity": capacity, "now": now}).scalar_one()
-        conn.execute(text("INSERT INTO sessions (event_id, title, starts_at, ends_at) VALUES (:e, '', :s, :t)"),
-                     {"e": event_id, "s": now + timedelta(days=7), "t": now + timedelta(days=7, hours=4)})
-        users = [{"name": f"求职者{i}", "phone": f"136{i:08d}", "hash": password_hash, "now": now} for i in range(seekers)]
-        conn.execute(text(
-            "INSERT INTO users (role, name, phone, password_hash, category, active, created_at, consent_at, consent_version) "
-            "VALUES ('seeker', :name, :phone, :hash, 'student', true, :now, :now, 'bench')"), users)
-        ids = conn.execute(text("SELECT id FROM users WHERE role = 'seeker' ORDER BY id")).scalars().all()
-        conn.execute(text("INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (:u, :h, 'bench', :now)"),
-                     [{"u": uid, "h": hashlib.sha256(tok.encode()).hexdigest(), "now": now} for uid, tok in zip(ids, tokens, strict=True)])
+        event_id = insert_event(conn, capacity=capacity, starts_in=timedelta(days=7))
+        tokens = insert_tokens(conn, insert_seekers(conn, seekers, generate_password_hash("bench-password")))
     engine.dispose()
     return event_id, tokens
 

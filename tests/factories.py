@@ -21,7 +21,14 @@ def _next() -> int:
     return next(_counter)
 
 
+def _end_read_transaction() -> None:
+    """Live-server tests write from other threads; on SQLite (WAL) a transaction that read before
+    those writes cannot write afterwards, so each factory starts from a fresh transaction."""
+    db.session.commit()
+
+
 def make_station(**kw) -> Station:
+    _end_read_transaction()
     n = _next()
     station = Station(
         slug=kw.pop("slug", f"station-{n}"),
@@ -41,6 +48,7 @@ def _password_hash(password: str) -> str:
 
 
 def make_user(role: Role = Role.SEEKER, station: Station | None = None, **kw) -> User:
+    _end_read_transaction()
     n = _next()
     password = kw.pop("password", PASSWORD)
     user = User(
@@ -62,6 +70,7 @@ def make_user(role: Role = Role.SEEKER, station: Station | None = None, **kw) ->
 
 def make_event(station: Station | None = None, *, sessions: int = 1, starts_in: timedelta = timedelta(days=7), **kw) -> Event:
     """A published event with ``sessions`` two-hour sessions a day apart, starting ``starts_in`` from now."""
+    _end_read_transaction()
     station = station or make_station()
     first = (utcnow() + starts_in).replace(second=0, microsecond=0)
     event = Event(
@@ -84,6 +93,7 @@ def make_event(station: Station | None = None, *, sessions: int = 1, starts_in: 
 
 
 def make_registration(event: Event, seeker: User | None = None, **kw) -> Registration:
+    _end_read_transaction()
     seeker = seeker or make_user(Role.SEEKER)
     status = kw.pop("status", RegistrationStatus.CONFIRMED)
     registration = Registration(event=event, seeker=seeker, status=status, **kw)

@@ -4,16 +4,13 @@ The only place that changes registrations. Every change runs in a locking transa
 event row (``core.db``), so capacity holds with many workers, and each change writes an audit
 entry. Callers commit.
 """
-import time
-
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import SEEKER_CATEGORY_LABELS, Role, User
 from ..audit.services import record
-from ..core.db import begin_locking_transaction, lock_row
+from ..core.db import begin_locking_transaction, lock_row, race_window
 from ..core.errors import Conflict, Forbidden, NotFound, ServiceError
 from ..core.timeutil import to_local, utcnow
 from ..events.models import Event, EventStatus
@@ -21,13 +18,6 @@ from ..extensions import db
 from .models import Registration, RegistrationStatus, new_ticket_code
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
-
-
-def _race_window() -> None:
-    """Tests widen the gap between checking and writing to prove the lock matters."""
-    delay = current_app.config.get("BOOKING_RACE_WINDOW_SECONDS")
-    if delay:
-        time.sleep(delay)
 
 
 def _locked_event(event_id: int) -> Event:
@@ -116,7 +106,7 @@ def register(event_id: int, seeker: User, *, actor: User | None = None, walk_in:
     if active_registration(event.id, seeker.id) is not None:
         raise Conflict("already_registered", _("您已报名该活动。"))
     confirmed, last_position = _seat_state(event.id)
-    _race_window()
+    race_window()
     registration = Registration(event_id=event.id, seeker_id=seeker.id, walk_in=walk_in,
                                 ticket_code=new_ticket_code())
     if confirmed < event.capacity or not check_rules:

@@ -14,7 +14,7 @@ from ..accounts.models import Role, User
 from ..audit.services import record
 from ..booking.models import Registration, RegistrationStatus
 from ..booking.services import registration_by_code
-from ..core.db import begin_locking_transaction, lock_row
+from ..core.db import begin_locking_transaction, lock_row, race_window
 from ..core.errors import Forbidden, NotFound, ServiceError
 from ..core.timeutil import utcnow
 from ..events.models import Event, EventSession, EventStatus
@@ -173,6 +173,7 @@ def check_in(scan: Scan, *, staff: User) -> Outcome:
         registration = lock_row(Registration, registration.id)
     event = db.session.get(Event, event.id)
     result, first = _decide(event, registration, session, moment)
+    race_window()
     checkin = _log(event, scan, staff, registration, session, result, nonce, moment, first)
     try:
         db.session.flush()

@@ -1,4 +1,6 @@
 """Transactions that lock: the one way services serialize changes to shared state."""
+import time
+
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
@@ -45,3 +47,11 @@ def lock_row(model, row_id):
         if "lock" in str(error).lower():
             raise ServiceError("busy", _("系统繁忙，请稍后重试。"), status=503) from None
         raise
+
+
+def race_window() -> None:
+    """Tests widen the gap between checking and writing (``RACE_WINDOW_SECONDS``) to prove that
+    the locks and constraints, not luck, keep concurrent requests apart. Zero in production."""
+    delay = current_app.config.get("RACE_WINDOW_SECONDS")
+    if delay:
+        time.sleep(delay)

@@ -2,7 +2,7 @@
 
 Each request runs in its own thread with its own database connection, as with several
 worker processes. A gap between "count the seats" and "write the registration" is widened
-on purpose (BOOKING_RACE_WINDOW_SECONDS) so that a missing lock shows up every time; the
+on purpose (RACE_WINDOW_SECONDS) so that a missing lock shows up every time; the
 control test turns the lock off and must see overbooking.
 """
 import threading
@@ -83,7 +83,7 @@ def positions(event):
 def test_rush_of_registrations_never_overbooks(app, live_server):
     event = make_event(capacity=20)
     tokens = seekers_with_tokens(110)
-    with configured(app, BOOKING_RACE_WINDOW_SECONDS=0.01):
+    with configured(app, RACE_WINDOW_SECONDS=0.01):
         results = fire_together([register_call(live_server.url, event.id, t) for t in tokens])
     assert [status for status, _ in results].count(201) == 110, results[:3]
     db.session.commit()  # end the test's own read transaction to see the server's writes
@@ -96,7 +96,7 @@ def test_rush_of_registrations_never_overbooks(app, live_server):
 def test_one_seeker_submitting_eight_times_gets_one_registration(app, live_server):
     event = make_event(capacity=20)
     token = seekers_with_tokens(1)[0]
-    with configured(app, BOOKING_RACE_WINDOW_SECONDS=0.01):
+    with configured(app, RACE_WINDOW_SECONDS=0.01):
         results = fire_together([register_call(live_server.url, event.id, token)] * 8)
     statuses = sorted(status for status, _ in results)
     assert statuses == [201] + [409] * 7
@@ -124,7 +124,7 @@ def test_cancellation_amid_a_rush_promotes_exactly_one(app, live_server):
 
     calls = [register_call(live_server.url, event.id, t) for t in tokens]
     calls.insert(15, cancel_call)
-    with configured(app, BOOKING_RACE_WINDOW_SECONDS=0.01):
+    with configured(app, RACE_WINDOW_SECONDS=0.01):
         results = fire_together(calls)
     assert results[15][0] == 200
     db.session.commit()  # end the test's own read transaction to see the server's writes
@@ -145,7 +145,7 @@ def test_control_without_the_row_lock_overbooking_happens(app, live_server):
     """Shows the race is real: with the lock off, the same rush overbooks."""
     event = make_event(capacity=20)
     tokens = seekers_with_tokens(60)
-    with configured(app, LOCKING_ENABLED=False, BOOKING_RACE_WINDOW_SECONDS=0.05):
+    with configured(app, LOCKING_ENABLED=False, RACE_WINDOW_SECONDS=0.05):
         fire_together([register_call(live_server.url, event.id, t) for t in tokens])
     db.session.commit()  # end the test's own read transaction to see the server's writes
     assert tally(event)[RegistrationStatus.CONFIRMED] > 20
