@@ -28,6 +28,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import models  # noqa: F401  (every table, for the metadata)
     from .core import sqlite  # noqa: F401  (SQLite connection settings)
+    from .notifications import handlers  # noqa: F401  (mail on cancellations and promotions)
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -39,6 +39,15 @@ class DefaultConfig:
     # logs see the visitor's address from X-Forwarded-For instead of the proxy's.
     PROXY_COUNT = 0
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+    # The site's public address, for links in mail sent outside a request.
+    PUBLIC_URL = ""
+    # Outgoing mail (event cancelled, promoted from the waitlist). Without MAIL_SERVER mail is only logged.
+    MAIL_SERVER = ""
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_FROM = "乐业活动 <noreply@leye.example>"
     EVENTS_PER_PAGE = 20
     API_PAGE_SIZE = 50
     API_MAX_PAGE_SIZE = 200

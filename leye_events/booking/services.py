@@ -16,6 +16,7 @@ from ..core.timeutil import to_local, utcnow
 from ..events.models import Event, EventStatus
 from ..extensions import db
 from .models import Registration, RegistrationStatus, new_ticket_code
+from .signals import registration_promoted
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 
@@ -178,6 +179,7 @@ def fill_from_waitlist(event: Event, *, actor: User | None) -> list[Registration
         registration.waitlist_position = None
         registration.confirmed_at = utcnow()
         _record_change(registration, RegistrationStatus.WAITLISTED, actor, reason="promoted_from_waitlist")
+        registration_promoted.send(registration)
     if promoted:
         db.session.flush()
         db.session.execute(

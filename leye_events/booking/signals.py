@@ -1,0 +1,4 @@
+"""Signals of booking, for features that react to it (notifications, cases)."""
+from blinker import signal
+
+registration_promoted = signal("registration-promoted")  # sender: the Registration confirmed from the waitlist
