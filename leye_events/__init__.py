@@ -76,13 +76,19 @@ def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .api import bp as api_bp
     from .booking.views import bp as booking_bp
+    from .calendars.views import bp as calendars_bp
+    from .cases.views import bp as cases_bp
+    from .checkin.views import bp as checkin_bp
     from .errors import register_error_pages
     from .events.views import bp as events_bp
+    from .exports.views import bp as exports_bp
     from .i18n import bp as i18n_bp
     from .stations.views import bp as stations_bp
 
-    for blueprint in (events_bp, stations_bp, booking_bp, accounts_bp, admin_bp, i18n_bp, api_bp):
+    for blueprint in (events_bp, stations_bp, booking_bp, accounts_bp, admin_bp, i18n_bp, api_bp, checkin_bp,
+                      calendars_bp, exports_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(cases_bp)
     register_error_pages(app)
 
     @app.after_request

@@ -34,7 +34,11 @@ def session_span(session) -> str:
 NAV = (
     ("events.home", _l("活动"), "all"),
     ("booking.my_registrations", _l("我的报名"), {Role.SEEKER}),
+    ("cases.my_history", _l("参加记录"), {Role.SEEKER}),
     ("events.manage_list", _l("管理活动"), {Role.ORGANIZER, Role.ADMIN}),
+    ("checkin.index", _l("现场签到"), {Role.DOOR, Role.COUNSELOR, Role.ORGANIZER, Role.ADMIN}),
+    ("cases.caseload", _l("服务对象"), {Role.COUNSELOR, Role.ADMIN}),
+    ("cases.station_figures", _l("数据统计"), {Role.ORGANIZER, Role.COUNSELOR, Role.ADMIN}),
     ("admin.staff_list", _l("账号管理"), {Role.ADMIN}),
     ("accounts.account", _l("我的账号"), "authenticated"),
     ("accounts.logout", _l("退出"), "authenticated"),

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
+from ..calendars.links import personal_feed_url, webcal
 from ..core.errors import ServiceError
 from ..extensions import db, limiter
 from . import services
@@ -136,7 +137,10 @@ def account():
         else:
             flash(_("密码已修改。"), "success")
             return redirect(url_for("accounts.account"))
-    return render_template("accounts/account.html", form=form, user=current_user)
+    feed_url = personal_feed_url(current_user)  # a seeker's feed token is made on first view
+    db.session.commit()
+    return render_template("accounts/account.html", form=form, user=current_user, calendar_url=feed_url,
+                           calendar_webcal=webcal(feed_url) if feed_url else None)
 
 
 @bp.get("/privacy")

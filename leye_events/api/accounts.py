@@ -56,15 +56,18 @@ def sign_up_seeker():
     values["category"] = p.category_code(values["category"])
     user = accounts.signup_seeker(**values)
     token = accounts.issue_token(user, "signup")
+    profile = profile_json(user)  # before the commit: it makes the calendar feed's token
     try:
         db.session.commit()
     except IntegrityError:  # the same phone or email signed up at the same moment
         db.session.rollback()
         raise Conflict("phone_taken", _("该手机号或邮箱已注册，请直接登录。"), field="phone") from None
-    return jsonify({**profile_json(user), "token": token}), 201
+    return jsonify({**profile, "token": token}), 201
 
 
 @bp.get("/me")
 def me():
     """The caller's own profile."""
-    return jsonify(profile_json(api_user()))
+    profile = profile_json(api_user())
+    db.session.commit()  # the calendar feed's token, made on first use
+    return jsonify(profile)

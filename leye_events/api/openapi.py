@@ -139,7 +139,8 @@ SCHEMAS = {
             "category": nullable("string", enum=[*CATEGORIES, None]),
             "school": nullable("string"),
             "graduation_year": nullable("integer"),
-            "calendar_url": nullable("string", format="uri", description="The personal calendar feed (null until feeds exist)"),
+            "calendar_url": nullable("string", format="uri", description="A seeker's personal calendar feed "
+                                     "(/calendar/{token}.ics, subscribe with webcal://); null for staff accounts"),
         },
     },
     "SignupResult": {"allOf": [ref("Profile"), ref("Token")]},
@@ -324,16 +325,20 @@ SCHEMAS = {
         "required": ["event", "rows"],
         "properties": {
             "event": {"type": "object"},
+            "masked": {"type": "boolean", "description": "false only for unmask=1"},
             "rows": {
                 "type": "array",
                 "items": {
                     "type": "object",
                     "properties": {
                         "registration_id": {"type": "integer"},
-                        "name": {"type": "string"},
-                        "phone": {"type": "string"},
-                        "status": {"type": "string"},
+                        "name": {"type": "string", "description": "Masked (张**) unless unmask=1"},
+                        "phone": {"type": "string", "description": "Masked (138****5678) unless unmask=1"},
+                        "status": {"type": "string", "enum": ["confirmed", "waitlisted", "cancelled"]},
                         "walk_in": {"type": "boolean"},
+                        "category": {"type": "string", "description": "The seeker category's label"},
+                        "school": {"type": "string"},
+                        "registered_at": TIMESTAMP,
                         "sessions": {
                             "type": "array",
                             "items": {"type": "object", "properties": {
@@ -346,12 +351,75 @@ SCHEMAS = {
     },
     "Case": {
         "type": "object",
-        "description": "A seeker's employment-service case with its timeline",
+        "description": "A seeker's employment-service case with its timeline, newest first. For organizers "
+                       "`notes_included` is false: notes are left out and `plan`, `status_reason` and every "
+                       "entry's `body` are null.",
+        "required": ["id", "seeker", "station", "category", "status", "notes_included", "timeline"],
         "properties": {
-            "seeker": {"type": "object"},
-            "category": nullable("string"),
-            "status": {"type": "string"},
-            "timeline": {"type": "array", "items": {"type": "object"}},
+            "id": {"type": "integer"},
+            "seeker": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "name": {"type": "string"},
+                "phone": nullable("string", description="Masked, e.g. 138****5678"),
+                "school": nullable("string"), "graduation_year": nullable("integer")}},
+            "station": {"type": ["object", "null"], "properties": {"slug": {"type": "string"},
+                                                                    "name": {"type": "string"}}},
+            "category": nullable("string", enum=[*CATEGORIES, None]),
+            "status": {"type": "string", "enum": ["active", "employed", "paused", "closed"]},
+            "status_reason": nullable("string"),
+            "counselor": {"type": ["object", "null"], "properties": {"id": {"type": "integer"},
+                                                                      "name": {"type": "string"}}},
+            "plan": nullable("string"),
+            "notes_included": {"type": "boolean"},
+            "last_contact_at": NULLABLE_TIMESTAMP,
+            "timeline": {"type": "array", "items": ref("CaseEntry")},
+        },
+    },
+    "CaseEntry": {
+        "type": "object",
+        "description": "One timeline item. `registration` and unlogged `no_show` items are derived from the "
+                       "bookings (`derived`: true); a withdrawn attendance (its check-in was undone) has "
+                       "`withdrawn_at`.",
+        "required": ["kind", "at", "title"],
+        "properties": {
+            "kind": {"type": "string", "enum": ["registration", "no_show", "attendance", "note", "referral",
+                                                "outcome", "status_change"]},
+            "at": TIMESTAMP,
+            "title": {"type": "string"},
+            "body": nullable("string"),
+            "author": nullable("string"),
+            "event_id": nullable("integer"),
+            "session_id": nullable("integer"),
+            "withdrawn_at": NULLABLE_TIMESTAMP,
+            "derived": {"type": "boolean"},
+            "details": {"type": "object", "description": "Kind-specific: event_title, session_title, contact "
+                                                         "(called/left_message/no_answer), employer, post, result, "
+                                                         "start_date, from/to statuses"},
+        },
+    },
+    "Figures": {
+        "type": "object",
+        "description": "Computed from the data. Events: published, first session in the range. Registrations: "
+                       "confirmed ones for those events. Attendance rate: attended / confirmed registrations "
+                       "of the events already ended. Served: cases with a service entry in the range. "
+                       "Employed: cases with an employment outcome starting in the range.",
+        "properties": {
+            "station": {"type": ["object", "null"], "description": "null for the district"},
+            "from": TIMESTAMP,
+            "to": TIMESTAMP,
+            "events": {"type": "integer"},
+            "events_by_kind": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "registrations": {"type": "integer"},
+            "registrations_of_ended_events": {"type": "integer"},
+            "attended": {"type": "integer"},
+            "attendance_rate": nullable("number"),
+            "attendances": {"type": "integer"},
+            "seekers_served": {"type": "integer"},
+            "seekers_served_by_category": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "seekers_employed": {"type": "integer"},
+            "seekers_employed_by_category": {"type": "object", "additionalProperties": {"type": "integer"}},
+            "graduates_unemployed": {"type": "integer"},
+            "graduates_unemployed_now_employed": {"type": "integer"},
+            "graduate_employment_share": nullable("number", description="e.g. 0.6 for 3 of 5"),
         },
     },
 }
@@ -523,6 +591,8 @@ PATHS = {
                 query("format", "Output format", {"type": "string", "enum": ["json", "csv", "xlsx"],
                                                    "default": "json"}),
                 query("unmask", "1 to show names and phones whole (audited)", {"type": "string", "enum": ["0", "1"]}),
+                query("reason", "Why the names and phones are needed; required with unmask=1",
+                      {"type": "string", "minLength": 2, "maxLength": 200}),
             ],
             responses={
                 "200": {
@@ -541,9 +611,24 @@ PATHS = {
     "/seekers/{seeker_id}/case": {
         "get": operation(
             "A seeker's case", operation_id="getCase", tag="cases",
-            description="Counselors, organizers of the station, admins.",
+            description="Counselors, organizers of the station, admins (organizers: without notes). Door staff "
+                        "and seekers 403. The phone is masked. Every view is audited.",
             parameters=[path_id("seeker_id", "The seeker's account id (GET /me's id)")],
             responses={"200": ok("The case with its timeline", ref("Case")), **errors(401, 403, 404)},
+        )
+    },
+    "/figures": {
+        "get": operation(
+            "Station or district figures", operation_id="getFigures", tag="cases",
+            description="Organizers and counselors: their station. Admins: any station, or the district when "
+                        "`station` is omitted. Default range: the last 30 days.",
+            parameters=[
+                query("station", "Station slug (default: the caller's station; admins: none = district)",
+                      {"type": "string"}),
+                query("from", "Date (Shanghai midnight) or ISO 8601 datetime with offset", {"type": "string"}),
+                query("to", "Date (inclusive) or ISO 8601 datetime with offset", {"type": "string"}),
+            ],
+            responses={"200": ok("The figures", ref("Figures")), **errors(400, 401, 403, 422)},
         )
     },
     "/health": {

@@ -3,6 +3,7 @@ from flask import current_app, url_for
 from werkzeug.routing import BuildError
 
 from ..booking.counts import SeatCounts
+from ..calendars.links import personal_feed_url
 from ..core.masking import mask_email, mask_phone
 from ..core.timeutil import isoformat_local
 
@@ -81,6 +82,6 @@ def profile_json(user) -> dict:
         "category": user.category.value if user.category else None,
         "school": user.school,
         "graduation_year": user.graduation_year,
-        # The personal calendar feed (and its secret token) comes later; until then there is none.
-        "calendar_url": None,
+        # A seeker's personal feed (its secret token is made on first use; the caller commits).
+        "calendar_url": personal_feed_url(user),
     }

@@ -292,6 +292,7 @@ def walk_in(event_id: int, *, staff: User, name: str, phone: str, category=None,
     event = door_event(event_id, staff)
     if event.status == EventStatus.CANCELLED:
         raise ServiceError("event_cancelled", _("该活动已取消。"))
+    _resolve_session(event, session_id, utcnow())  # refuse an unknown session before creating anything
     phone = accounts.normalize_phone(phone)
     seeker = accounts.find_by_login(phone)
     if seeker is None:

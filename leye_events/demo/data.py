@@ -228,4 +228,67 @@ EVENTS: tuple[DemoEvent, ...] = (
         "往期活动。",
         (DemoSession(-7, "14:00", "16:00"),),
     ),
+    DemoEvent(
+        "wujiaochang", "salon", "职场沙龙：第一份工作怎么选",
+        "五角场街道乐业空间 二楼活动室", 30,
+        "往期活动：三位入职一年的青年分享求职经历，服务专员现场答疑。",
+        (DemoSession(-1, "14:00", "16:00"),),
+    ),
+)
+
+# --- cases: employers, posts, registrations, attendance and counselor work ------------------------
+YESTERDAY_SALON_TITLE = "职场沙龙：第一份工作怎么选"
+FIRST_LESSON_TITLE = "求职第一课：简历与面试礼仪"
+
+# (name, industry, post titles)
+EMPLOYERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("上海杨浦智造科技有限公司", "智能制造", ("嵌入式软件工程师", "售后技术支持")),
+    ("上海创谷跨境电子商务有限公司", "电子商务", ("运营专员", "客服主管")),
+    ("上海乐学在线教育科技有限公司", "教育", ("课程顾问", "视频剪辑")),
+    ("上海五角场商业管理有限公司", "商业服务", ("会员运营专员", "行政助理")),
+)
+
+# Past events: which seekers (indexes into SEEKERS) registered and which of them came.
+PAST_ATTENDANCE: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {
+    FIRST_LESSON_TITLE: ((0, 3, 18, 29), (0, 3, 18)),
+    # Yesterday: 袁鹏, 陆卫东 and 潘晓东 registered but did not come (the follow-up list).
+    YESTERDAY_SALON_TITLE: ((0, 3, 18, 26, 29, 35), (0, 3, 29)),
+}
+
+# Upcoming registrations: event title -> seeker indexes.
+UPCOMING_REGISTRATIONS: dict[str, tuple[int, ...]] = {
+    "简历门诊沙龙：让HR一眼看中你": (0, 18, 26, 35),
+    WORKSHOP_TITLE: (0, 3, 29),
+    FAIR_TITLE: (1, 8, 9, 10),
+}
+
+
+@dataclass(frozen=True)
+class DemoCaseWork:
+    seeker: int  # index into SEEKERS
+    plan: str = ""
+    notes: tuple[str, ...] = ()
+    # (employer, post, result or "pending")
+    referrals: tuple[tuple[str, str, str], ...] = ()
+    # (employer, post, start date as days from today, event title that led there or "")
+    outcome: tuple[str, str, int, str] | None = None
+
+
+CASE_WORK: tuple[DemoCaseWork, ...] = (
+    DemoCaseWork(
+        0, plan="目标：互联网运营类岗位。本月完成简历修改，参加四个模块的沉浸式巡演。",
+        notes=("首次面谈：上海理工大学2025届毕业生，专业市场营销，希望从事运营工作。",),
+        referrals=(("上海创谷跨境电子商务有限公司", "运营专员", "interviewed"),),
+    ),
+    DemoCaseWork(
+        3, plan="目标：行政或会员运营岗位，尽快就业。",
+        notes=("参加沙龙后主动咨询，已推荐五角场商业管理公司。", "电话回访：面试顺利，等待通知。"),
+        referrals=(("上海五角场商业管理有限公司", "会员运营专员", "hired"),),
+        outcome=("上海五角场商业管理有限公司", "会员运营专员", -2, YESTERDAY_SALON_TITLE),
+    ),
+    DemoCaseWork(
+        29, plan="失业登记后第一个月：技能培训意向调查，推荐合适岗位。",
+        notes=("有十年仓储管理经验，希望就近就业。",),
+        referrals=(("上海杨浦智造科技有限公司", "售后技术支持", "pending"),),
+    ),
 )

@@ -79,18 +79,20 @@ def seed_demo(now: datetime | None = None) -> SeedResult:
             result.logins.append((role, email, data.DEMO_PASSWORD, stations[slug].name))
     result.staff = 1 + len(data.STAFFED_STATIONS) * len(data.STAFF_ROLES)
 
+    seekers = []
     for index, seeker in enumerate(data.SEEKERS):
         email = data.DEMO_SEEKER_EMAIL if index == 0 else None
-        signup_seeker(
+        seekers.append(signup_seeker(
             name=seeker.name, phone=data.seeker_phone(index), password=data.DEMO_PASSWORD, consent=True,
             email=email, category=seeker.category, school=seeker.school,
             graduation_year=seeker.graduation_year, station_slug=seeker.station,
-        )
+        ))
         if email:
             result.logins.append(("seeker", f"{email} / {data.seeker_phone(index)}", data.DEMO_PASSWORD,
                                   stations[seeker.station].name))
     result.seekers = len(data.SEEKERS)
 
+    events = {}
     for spec in data.EVENTS:
         sessions = [
             SessionInput(
@@ -102,7 +104,7 @@ def seed_demo(now: datetime | None = None) -> SeedResult:
         ]
         first_start = min(s.starts_at for s in sessions)
         closes = first_start - timedelta(hours=spec.closes_hours_before) if spec.closes_hours_before else None
-        create_event(
+        events[spec.title] = create_event(
             actor=organizers.get(spec.station, admin),
             station=stations[spec.station],
             sessions=sessions,
@@ -117,4 +119,64 @@ def seed_demo(now: datetime | None = None) -> SeedResult:
             eligible_categories=list(spec.eligible_categories) if spec.eligible_categories else None,
         )
     result.events = len(data.EVENTS)
+    _seed_case_work(seekers, events, organizers, now)
     return result
+
+
+def _staff(role: str, slug: str) -> User:
+    return db.session.execute(db.select(User).filter_by(email=data.staff_email(role, slug))).scalar_one()
+
+
+def _seed_case_work(seekers: list, events: dict, organizers: dict, now: datetime) -> None:
+    """Employers and posts, registrations, past attendance (with no-shows) and some counselor work.
+
+    Everything goes through the booking, check-in and case services, so the cases' timelines are
+    written exactly as they would be at the door.
+    """
+    from ..booking.services import register
+    from ..cases import services as cases
+    from ..checkin.models import CheckInMethod
+    from ..checkin.services import Scan, check_in
+
+    for name, industry, posts in data.EMPLOYERS:
+        for title in posts:
+            cases.find_or_create_post(name, title, industry)
+
+    for title, (registered, came) in data.PAST_ATTENDANCE.items():
+        event = events[title]
+        door = _staff("door", event.station.slug)
+        for index in registered:
+            registration = register(event.id, seekers[index], actor=organizers[event.station.slug],
+                                    check_rules=False)
+            if index in came:
+                session = event.sessions[0]
+                check_in(Scan(code=registration.ticket_code, event_id=event.id, session_id=session.id,
+                              gate="正门", device="demo", nonce=f"demo-{event.id}-{index}",
+                              scanned_at=session.starts_at - timedelta(minutes=10 - index % 10),
+                              method=CheckInMethod.OFFLINE), staff=door)
+    for title, indexes in data.UPCOMING_REGISTRATIONS.items():
+        for index in indexes:
+            register(events[title].id, seekers[index])
+
+    cases.ensure_cases()
+    today = now.astimezone(SHANGHAI).date()
+    for work in data.CASE_WORK:
+        seeker = seekers[work.seeker]
+        counselor = _staff("counselor", seeker.station.slug)
+        case = cases.case_for(seeker)
+        cases.update_case(case, actor=counselor, plan=work.plan, counselor_id=counselor.id)
+        for note in work.notes:
+            cases.add_note(case, note, actor=counselor)
+        referrals = {}
+        for employer, post, result in work.referrals:
+            referral = cases.add_referral(case, actor=counselor, employer=employer, post=post)
+            if result != "pending":
+                cases.set_referral_result(referral, result, actor=counselor)
+            referrals[employer] = referral
+        if work.outcome:
+            employer, post, days, event_title = work.outcome
+            cases.record_outcome(
+                case, actor=counselor, employer=employer, post=post, start_date=today + timedelta(days=days),
+                event_id=events[event_title].id if event_title else None,
+                referral_id=referrals[employer].id if employer in referrals else None,
+            )

@@ -95,7 +95,7 @@ def test_signup_creates_seeker_with_token(api):
     assert data["email"] == "x***@example.com"
     assert data["station"] == "tongji"
     assert data["category"] == "graduate_unemployed"
-    assert data["calendar_url"] is None
+    assert data["calendar_url"].startswith("http://localhost/calendar/") and data["calendar_url"].endswith(".ics")
     db.session.rollback()
     user = db.session.get(User, data["id"])
     assert user.role == Role.SEEKER and user.station_id == station.id and user.consent_at is not None

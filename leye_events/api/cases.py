@@ -1,0 +1,94 @@
+"""API: a seeker's case with its timeline, and the station and district figures (see API.md)."""
+from datetime import timedelta
+
+from flask import jsonify
+from flask_babel import gettext as _
+
+from ..accounts.models import Role
+from ..accounts.services import station_by_slug
+from ..cases import figures as fig
+from ..cases import services
+from ..core.errors import Forbidden
+from ..core.masking import mask_phone
+from ..core.timeutil import isoformat_local, utcnow
+from ..extensions import db
+from . import bp
+from .auth import api_user, require_roles
+from .parsing import invalid_parameter, query_moment, query_text
+
+MAX_RANGE = timedelta(days=3700)
+
+
+def timeline_item_json(item: services.TimelineItem) -> dict:
+    return {
+        "kind": item.kind.value,
+        "at": isoformat_local(item.at),
+        "title": item.title,
+        "body": item.body or None,
+        "author": item.author.name if item.author else None,
+        "event_id": item.event.id if item.event else None,
+        "session_id": (item.entry.session_id if item.entry else item.details.get("session_id")),
+        "withdrawn_at": isoformat_local(item.withdrawn_at),
+        "derived": item.derived,
+        "details": {k: v for k, v in item.details.items() if k != "status_label"},
+    }
+
+
+def case_json(case, viewer) -> dict:
+    """The case for ``viewer``: organizers get no notes, no plan and no counselor's text."""
+    notes = services.may_see_notes(viewer)
+    seeker = case.seeker
+    return {
+        "id": case.id,
+        "seeker": {
+            "id": seeker.id,
+            "name": seeker.name,
+            "phone": mask_phone(seeker.phone) or None,
+            "school": seeker.school,
+            "graduation_year": seeker.graduation_year,
+        },
+        "station": {"slug": case.station.slug, "name": case.station.name} if case.station else None,
+        "category": case.category.value if case.category else None,
+        "status": case.status.value,
+        "status_reason": case.status_reason if notes else None,
+        "counselor": {"id": case.counselor.id, "name": case.counselor.name} if case.counselor else None,
+        "plan": case.plan if notes else None,
+        "notes_included": notes,
+        "last_contact_at": isoformat_local(case.last_contact_at),
+        "timeline": [timeline_item_json(item) for item in services.timeline(case, include_notes=notes)],
+    }
+
+
+@bp.get("/seekers/<int:seeker_id>/case")
+@require_roles(Role.SEEKER, Role.DOOR, Role.COUNSELOR, Role.ORGANIZER, Role.ADMIN)
+def get_case(seeker_id: int):
+    """Counselors and organizers of the case's station, admins; door staff and seekers 403."""
+    viewer = api_user()
+    case = services.open_case_of_seeker(seeker_id, viewer)
+    body = case_json(case, viewer)
+    db.session.commit()  # the audit entry of the view (and a case created on first sight)
+    return jsonify(body)
+
+
+@bp.get("/figures")
+@require_roles(Role.SEEKER, Role.DOOR, Role.COUNSELOR, Role.ORGANIZER, Role.ADMIN)
+def get_figures():
+    """Station figures for its organizers and counselors; any station or the district for admins."""
+    user = api_user()
+    if user.role not in (Role.COUNSELOR, Role.ORGANIZER, Role.ADMIN):
+        raise Forbidden("forbidden", _("您无权查看统计数据。"))
+    slug = query_text("station", max_length=64)
+    station = station_by_slug(slug) if slug else None
+    if user.role != Role.ADMIN:
+        if station is None:
+            station = user.station
+        if station is None or station.id != user.station_id:
+            raise Forbidden("forbidden", _("只能查看本乐业空间的统计数据。"))
+    now = utcnow()
+    end = query_moment("to", end_of_day=True) or now
+    start = query_moment("from") or end - timedelta(days=30)
+    if end <= start:
+        raise invalid_parameter("to", _("结束时间须晚于开始时间。"))
+    if end - start > MAX_RANGE:
+        raise invalid_parameter("from", _("时间范围过长（不超过十年）。"))
+    return jsonify(fig.figures_json(fig.compute(station.id if station else None, start, end, now), station))

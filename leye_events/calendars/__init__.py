@@ -1,0 +1,1 @@
+"""iCalendar feeds: one event, a station's events, a seeker's own registrations."""

@@ -1,0 +1,197 @@
+"""Station and district figures, always computed from the data (never typed in), and SVG charts.
+
+Definitions (a date range is [start, end), Shanghai days; ``station`` None means the district):
+- events: published events of the station whose first session starts in the range, by kind;
+- registrations: confirmed registrations for those events (cancelled and waitlisted left out);
+- attendance rate: of the confirmed registrations for those events that have already ended, the
+  share with at least one check-in (undone check-ins do not count);
+- attendances: successful check-ins at those events' sessions (one per person and session);
+- seekers served: cases of the station with a service on the timeline in the range (an attendance,
+  a note, a follow-up call, a referral or an outcome), by case category;
+- helped into employment: cases of the station with an employment outcome starting in the range;
+- graduates employed: of the station's cases in the 离校未就业高校毕业生 category opened before the
+  range's end, the share with an employment outcome starting before it.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from markupsafe import Markup, escape
+from sqlalchemy import func
+
+from ..accounts.models import SEEKER_CATEGORY_LABELS, SeekerCategory
+from ..booking.models import Registration, RegistrationStatus
+from ..checkin.models import CheckIn, CheckInResult
+from ..core.timeutil import to_local, utcnow
+from ..events.models import EVENT_KIND_LABELS, Event, EventKind, EventSession, EventStatus
+from ..extensions import db
+from .models import Case, CaseEntry, Outcome
+from .services import SERVICE_KINDS
+
+
+@dataclass
+class Figures:
+    station_id: int | None
+    start: datetime
+    end: datetime
+    events: int = 0
+    events_by_kind: dict = field(default_factory=dict)
+    registrations: int = 0
+    registrations_ended: int = 0
+    attended: int = 0
+    attendances: int = 0
+    served_by_category: dict = field(default_factory=dict)
+    employed_by_category: dict = field(default_factory=dict)
+    graduates: int = 0
+    graduates_employed: int = 0
+
+    @property
+    def attendance_rate(self) -> float | None:
+        return self.attended / self.registrations_ended if self.registrations_ended else None
+
+    @property
+    def served(self) -> int:
+        return sum(self.served_by_category.values())
+
+    @property
+    def employed(self) -> int:
+        return sum(self.employed_by_category.values())
+
+    @property
+    def graduate_employment_share(self) -> float | None:
+        return self.graduates_employed / self.graduates if self.graduates else None
+
+
+def _by_category(rows) -> dict:
+    counts = {category.value: 0 for category in SeekerCategory}
+    for category, count in rows:
+        counts[category.value if hasattr(category, "value") else category] = count
+    return counts
+
+
+def compute(station_id: int | None, start: datetime, end: datetime, now: datetime | None = None) -> Figures:
+    """The figures of one station (or the district when ``station_id`` is None) for [start, end)."""
+    now = now or utcnow()
+    figures = Figures(station_id=station_id, start=start, end=end)
+
+    first_start = (db.select(EventSession.event_id, func.min(EventSession.starts_at).label("starts_at"),
+                             func.max(EventSession.ends_at).label("ends_at"))
+                   .group_by(EventSession.event_id).subquery())
+    held = (db.select(Event.id, Event.kind, first_start.c.ends_at)
+            .join(first_start, first_start.c.event_id == Event.id)
+            .filter(Event.status == EventStatus.PUBLISHED, first_start.c.starts_at >= start,
+                    first_start.c.starts_at < end))
+    if station_id is not None:
+        held = held.filter(Event.station_id == station_id)
+    held = held.subquery()
+
+    kinds = {kind.value: 0 for kind in EventKind}
+    for kind, count in db.session.execute(db.select(held.c.kind, func.count()).group_by(held.c.kind)):
+        kinds[kind.value if hasattr(kind, "value") else kind] = count
+    figures.events_by_kind = kinds
+    figures.events = sum(kinds.values())
+
+    attended_any = (db.select(CheckIn.registration_id)
+                    .filter(CheckIn.result == CheckInResult.OK, CheckIn.undone_at.is_(None))
+                    .distinct().subquery())
+    confirmed = (db.select(Registration.id, held.c.ends_at, attended_any.c.registration_id.label("came"))
+                 .join(held, held.c.id == Registration.event_id)
+                 .outerjoin(attended_any, attended_any.c.registration_id == Registration.id)
+                 .filter(Registration.status == RegistrationStatus.CONFIRMED).subquery())
+    total, ended, came = db.session.execute(db.select(
+        func.count(),
+        func.count().filter(confirmed.c.ends_at < now),
+        func.count().filter(confirmed.c.ends_at < now, confirmed.c.came.is_not(None)),
+    ).select_from(confirmed)).one()
+    figures.registrations, figures.registrations_ended, figures.attended = total, ended, came
+
+    figures.attendances = db.session.execute(
+        db.select(func.count()).select_from(CheckIn).join(held, held.c.id == CheckIn.event_id)
+        .filter(CheckIn.result == CheckInResult.OK, CheckIn.undone_at.is_(None))
+    ).scalar_one()
+
+    served = (db.select(Case.id, Case.category).join(CaseEntry, CaseEntry.case_id == Case.id)
+              .filter(CaseEntry.kind.in_(SERVICE_KINDS), CaseEntry.withdrawn_at.is_(None),
+                      CaseEntry.occurred_at >= start, CaseEntry.occurred_at < end))
+    if station_id is not None:
+        served = served.filter(Case.station_id == station_id)
+    served = served.distinct().subquery()
+    figures.served_by_category = _by_category(db.session.execute(
+        db.select(served.c.category, func.count()).group_by(served.c.category)).all())
+
+    start_day, end_day = to_local(start).date(), to_local(end).date()
+    employed = (db.select(Case.id, Case.category).join(Outcome, Outcome.case_id == Case.id)
+                .filter(Outcome.start_date >= start_day, Outcome.start_date < end_day))
+    if station_id is not None:
+        employed = employed.filter(Case.station_id == station_id)
+    employed = employed.distinct().subquery()
+    figures.employed_by_category = _by_category(db.session.execute(
+        db.select(employed.c.category, func.count()).group_by(employed.c.category)).all())
+
+    graduates = db.select(Case.id).filter(Case.category == SeekerCategory.GRADUATE_UNEMPLOYED, Case.created_at < end)
+    if station_id is not None:
+        graduates = graduates.filter(Case.station_id == station_id)
+    graduates = graduates.subquery()
+    figures.graduates = db.session.execute(db.select(func.count()).select_from(graduates)).scalar_one()
+    figures.graduates_employed = db.session.execute(
+        db.select(func.count(func.distinct(Outcome.case_id)))
+        .filter(Outcome.case_id.in_(db.select(graduates.c.id)), Outcome.start_date < end_day)
+    ).scalar_one()
+    return figures
+
+
+def figures_json(figures: Figures, station=None) -> dict:
+    """The API shape of the figures (same numbers as the pages)."""
+    from ..core.timeutil import isoformat_local
+
+    def share(value):
+        return round(value, 4) if value is not None else None
+
+    return {
+        "station": {"slug": station.slug, "name": station.name} if station is not None else None,
+        "from": isoformat_local(figures.start),
+        "to": isoformat_local(figures.end),
+        "events": figures.events,
+        "events_by_kind": figures.events_by_kind,
+        "registrations": figures.registrations,
+        "registrations_of_ended_events": figures.registrations_ended,
+        "attended": figures.attended,
+        "attendance_rate": share(figures.attendance_rate),
+        "attendances": figures.attendances,
+        "seekers_served": figures.served,
+        "seekers_served_by_category": figures.served_by_category,
+        "seekers_employed": figures.employed,
+        "seekers_employed_by_category": figures.employed_by_category,
+        "graduates_unemployed": figures.graduates,
+        "graduates_unemployed_now_employed": figures.graduates_employed,
+        "graduate_employment_share": share(figures.graduate_employment_share),
+    }
+
+
+def kind_items(counts: dict) -> list[tuple[str, int]]:
+    return [(str(EVENT_KIND_LABELS[EventKind(kind)]), count) for kind, count in counts.items()]
+
+
+def category_items(counts: dict) -> list[tuple[str, int]]:
+    return [(str(SEEKER_CATEGORY_LABELS[SeekerCategory(category)]), count) for category, count in counts.items()]
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def bar_chart(items: list[tuple[str, int]], *, title: str, color: str = "#c8102e") -> Markup:
+    """A horizontal bar chart as inline SVG (no script): one labelled bar per item."""
+    label_width, bar_width, row, width = 150, 220, 26, 420
+    height = row * max(len(items), 1) + 8
+    top = max((value for _, value in items), default=0) or 1
+    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
+             f'preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">',
+             f"<title>{escape(title)}</title>"]
+    for index, (label, value) in enumerate(items):
+        y = 4 + index * row
+        length = round(bar_width * value / top) if value else 0
+        parts.append(f'<text x="{label_width - 6}" y="{y + 16}" text-anchor="end" font-size="13">{escape(label)}</text>')
+        parts.append(f'<rect x="{label_width}" y="{y + 3}" width="{length}" height="{row - 8}" fill="{color}" rx="3"/>')
+        parts.append(f'<text x="{label_width + length + 6}" y="{y + 16}" font-size="13">{int(value)}</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -1,0 +1,387 @@
+"""The door: the scanner page, its JSON endpoints (cookie session + CSRF), the service worker and the
+one-tap check-in on a ticket page. Every path calls the same services as the API and answers with the
+same JSON (``outcome_json``, ``roster_json``)."""
+import hashlib
+import os
+from functools import wraps
+
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from ..accounts.auth import roles_required
+from ..accounts.models import Role
+from ..api.errors import api_error_response, error_json
+from ..api.parsing import MAX_ID, MISSING, integer, json_body, object_list, text, timestamp
+from ..booking.models import Registration, RegistrationStatus
+from ..booking.services import registration_by_code
+from ..core.errors import NotFound, ServiceError
+from ..core.timeutil import isoformat_local, utcnow
+from ..events.models import Event, EventSession, EventStatus
+from ..extensions import db
+from . import services
+from .forms import TicketCheckInForm, WalkInForm
+from .models import CHECKIN_RESULT_LABELS, CheckIn, CheckInMethod, CheckInResult
+from .presenters import attendee_json, outcome_json, roster_json
+
+bp = Blueprint("checkin", __name__)
+
+MAX_BATCH = 500
+# qr-scanner starts its decoder in a worker made from a blob: URL; nothing on these pages is inline.
+DOOR_CSP = "; ".join((
+    "default-src 'self'",
+    "script-src 'self'",
+    "worker-src blob: 'self'",
+    "style-src 'self'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob: mediastream:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+))
+# Files the service worker keeps so the door page reloads without a network.
+SHELL_ASSETS = (
+    "css/app.css",
+    "js/door.js",
+    "vendor/qr-scanner/qr-scanner.umd.min.js",
+    "vendor/qr-scanner/qr-scanner-worker.min.js",
+    "vendor/js-sha256/sha256.min.js",
+)
+
+
+def _with_csp(response: Response) -> Response:
+    response.headers["Content-Security-Policy"] = DOOR_CSP
+    return response
+
+
+def _checked_id(value) -> int:
+    """An id small enough to exist; larger ones are simply not found (no overflow in the database)."""
+    if value > MAX_ID:
+        raise NotFound("not_found", _("找不到该资源。"))
+    return value
+
+
+def door_json(view):
+    """A JSON endpoint of the door page: 401 when logged out, the event checked for access, and every
+    ServiceError answered in the API's error shape."""
+
+    @wraps(view)
+    def wrapped(event_id: int, **kwargs):
+        if not current_user.is_authenticated:
+            return error_json(401, "unauthorized", _("请先登录。"))
+        try:
+            event = services.door_event(_checked_id(event_id), current_user)
+            return view(event, **kwargs)
+        except ServiceError as error:
+            return api_error_response(error)
+
+    return wrapped
+
+
+def _optional(value, default=None):
+    return default if value is MISSING or value is None else value
+
+
+def _session_id(body: dict):
+    value = integer(body, "session_id", nullable=True)
+    return _optional(value)
+
+
+def _scan(event: Event, body: dict, method: CheckInMethod) -> services.Scan:
+    return services.Scan(
+        code=text(body, "code", required=True),
+        event_id=event.id,
+        session_id=_session_id(body),
+        gate=_optional(text(body, "gate"), ""),
+        device=_optional(text(body, "device"), ""),
+        nonce=_optional(text(body, "nonce")),
+        scanned_at=_optional(timestamp(body, "scanned_at")),
+        method=method,
+    )
+
+
+def _event_registration(event: Event, registration_id) -> Registration:
+    registration = db.session.get(Registration, _checked_id(registration_id))
+    if registration is None or registration.event_id != event.id:
+        raise NotFound("not_found", _("该报名不存在。"))
+    return registration
+
+
+# --- pages ----------------------------------------------------------------------------------------
+
+def _door_events(user) -> list[Event]:
+    """Events whose doors are open now or later, of the user's station (all for admins)."""
+    since = utcnow() - services.CLOSES_AFTER
+    query = (
+        db.select(Event)
+        .join(EventSession, EventSession.event_id == Event.id)
+        .filter(Event.status != EventStatus.DRAFT, EventSession.ends_at >= since)
+        .group_by(Event.id)
+        .order_by(db.func.min(EventSession.starts_at), Event.id)
+        .limit(100)
+    )
+    if user.role != Role.ADMIN:
+        query = query.filter(Event.station_id == user.station_id)
+    return db.session.execute(query).scalars().all()
+
+
+@bp.get("/door")
+@roles_required(*services.DOOR_ROLES)
+def index():
+    return _with_csp(Response(render_template("checkin/index.html", events=_door_events(current_user))))
+
+
+@bp.get("/door/<int:event_id>")
+@roles_required(*services.DOOR_ROLES)
+def door(event_id: int):
+    try:
+        event = services.door_event(_checked_id(event_id), current_user)
+    except ServiceError as error:
+        abort(error.status)
+    current = services.current_session(event, utcnow())
+    config = {
+        "eventId": event.id,
+        "sessionId": current.id if current else None,
+        "urls": {
+            "scan": url_for("checkin.scan", event_id=event.id),
+            "batch": url_for("checkin.batch", event_id=event.id),
+            "roster": url_for("checkin.roster", event_id=event.id),
+            "search": url_for("checkin.search", event_id=event.id),
+            "walkIn": url_for("checkin.walk_in", event_id=event.id),
+            "undo": url_for("checkin.undo", event_id=event.id),
+            "stats": url_for("checkin.stats", event_id=event.id),
+            "token": url_for("checkin.token"),
+            "serviceWorker": url_for("checkin.service_worker"),
+        },
+        "labels": {result.value: str(label) for result, label in CHECKIN_RESULT_LABELS.items()},
+        "statusLabels": {"confirmed": _("已确认"), "waitlisted": _("候补中"), "cancelled": _("已取消")},
+        "text": _door_texts(),
+    }
+    page = render_template("checkin/door.html", event=event, current=current, config=config, walk_in_form=WalkInForm())
+    return _with_csp(Response(page))
+
+
+def _door_texts() -> dict:
+    """What door.js says, translated here; ``{name}``-style placeholders are filled in by the script."""
+    return {
+        "ok": _("签到成功"),
+        "already": _("已签到 {time}，{gate}"),
+        "noGate": _("未记录入口"),
+        "walkIn": _("现场报名"),
+        "offlineNote": _("离线判断，联网后自动上传"),
+        "pendingOffline": _("离线 — {n} 条待上传"),
+        "pendingOnline": _("正在上传 — {n} 条待上传"),
+        "offline": _("离线 — 按已下载的名单判断"),
+        "count": _("已签到 {n} / 已确认 {m}"),
+        "rosterLoaded": _("名单已下载：{n} 人（{time}）"),
+        "noRoster": _("尚未下载名单，离线时无法判断。"),
+        "noSession": _("请先选择场次。"),
+        "notATicket": _("这不是本系统的电子票。"),
+        "cameraError": _("无法打开摄像头：请允许使用摄像头，或用下方的输入票码、上传图片。"),
+        "imageNoCode": _("图片中没有找到二维码。"),
+        "undoConfirm": _("撤销 {name} 的签到？"),
+        "undone": _("已撤销签到"),
+        "searchEmpty": _("没有找到匹配的报名。"),
+        "searchShort": _("请输入姓名，或至少 4 位手机尾号。"),
+        "searchOffline": _("离线时无法查找，请扫码或输入票码。"),
+        "checkIn": _("签到"),
+        "checkedIn": _("已签到"),
+        "conflict": _("冲突：{name} 离线时在 {gate} 放行，但此前已于 {time} 在 {first} 签到。"),
+        "problem": _("{name}：{message}"),
+        "loginAgain": _("登录已过期，请重新登录后再试。"),
+        "serverError": _("服务器出错（{status}），请稍后重试。"),
+        "scanning": _("{session} · {gate}"),
+    }
+
+
+@bp.get("/door/sw.js")
+def service_worker():
+    """The service worker, served under /door/ so that its scope covers the door pages."""
+    response = Response(render_template("checkin/sw.js", version=_assets_version(),
+                                        assets=[url_for("static", filename=a) for a in SHELL_ASSETS]),
+                        mimetype="text/javascript")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/door/"
+    return _with_csp(response)
+
+
+def _assets_version() -> str:
+    """Changes whenever a cached file changes, so that a new service worker replaces the old cache."""
+    digest = hashlib.sha256()
+    for asset in SHELL_ASSETS:
+        path = os.path.join(current_app.static_folder, asset)
+        try:
+            digest.update(f"{asset}:{os.path.getmtime(path)}:{os.path.getsize(path)}".encode())
+        except OSError:
+            digest.update(asset.encode())
+    return digest.hexdigest()[:12]
+
+
+@bp.get("/door/token")
+def token():
+    """A fresh CSRF token for a page that was reloaded from the service worker's cache."""
+    if not current_user.is_authenticated:
+        return error_json(401, "unauthorized", _("请先登录。"))
+    response = jsonify({"csrf_token": generate_csrf()})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- the page's JSON endpoints ------------------------------------------------------------------
+
+@bp.post("/door/<int:event_id>/scan")
+@door_json
+def scan(event: Event):
+    """One scan, typed code or a one-tap check-in from the search (``registration_id``)."""
+    body = json_body()
+    if body.get("registration_id") is not None:
+        registration = _event_registration(event, integer(body, "registration_id", required=True))
+        body = {**body, "code": registration.ticket_code}
+        method = CheckInMethod.MANUAL
+    else:
+        method = CheckInMethod.MANUAL if body.get("method") == "manual" else CheckInMethod.QR
+    outcome = services.check_in(_scan(event, body, method), staff=current_user)
+    db.session.commit()
+    return jsonify(outcome_json(outcome))
+
+
+@bp.post("/door/<int:event_id>/batch")
+@door_json
+def batch(event: Event):
+    """Scans made offline, each with its nonce and device time; answered in the same order."""
+    items = object_list(json_body(), "scans", required=True, max_items=MAX_BATCH)
+    results = []
+    for item in items:
+        try:
+            scan_ = _scan(event, item, CheckInMethod.OFFLINE)
+            if not scan_.nonce:
+                raise ServiceError("missing_field", _("离线签到须带 nonce。"), field="nonce", status=400)
+            outcome = services.check_in(scan_, staff=current_user)
+            db.session.commit()
+            results.append(outcome_json(outcome))
+        except ServiceError as error:
+            response, status = api_error_response(error)
+            results.append({**response.get_json(), "status": status})
+    return jsonify({"results": results})
+
+
+@bp.get("/door/<int:event_id>/roster")
+@door_json
+def roster(event: Event):
+    response = jsonify(roster_json(event))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/door/<int:event_id>/search")
+@door_json
+def search(event: Event):
+    query = (request.args.get("q") or "")[:50]
+    attendance = services.attendance_by_registration(event)
+    rows = []
+    for registration in services.search_registrations(event, query):
+        rows.append({
+            "registration_id": registration.id,
+            "status": registration.status.value,
+            "status_label": registration.status_label,
+            "attendee": attendee_json(registration),
+            "checked_in": {str(sid): isoformat_local(c.scanned_at) for sid, c in attendance.get(registration.id, {}).items()},
+        })
+    return jsonify({"query": query, "results": rows})
+
+
+@bp.post("/door/<int:event_id>/walk-in")
+@door_json
+def walk_in(event: Event):
+    """Register and admit someone at the door (form-encoded, the walk-in form)."""
+    form = WalkInForm()
+    if not form.validate_on_submit():
+        errors = {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+        message = next(iter(errors.values()))[0] if errors else _("请检查填写的内容。")
+        return error_json(422, "invalid_form", message, fields=errors)
+    session_id = request.form.get("session_id", "").strip()
+    if session_id and not (session_id.isdigit() and len(session_id) < 10):
+        raise ServiceError("unknown_session", _("该场次不属于此活动。"), field="session_id")
+    outcome = services.walk_in(
+        event.id, staff=current_user, name=form.name.data, phone=form.phone.data, category=form.category.data,
+        session_id=int(session_id) if session_id else None,
+        gate=request.form.get("gate", "")[:64], device=request.form.get("device", "")[:100],
+    )
+    db.session.commit()
+    return jsonify(outcome_json(outcome))
+
+
+@bp.post("/door/<int:event_id>/undo")
+@door_json
+def undo(event: Event):
+    body = json_body()
+    checkin_id = _checked_id(integer(body, "checkin_id", required=True))
+    checkin = db.session.get(CheckIn, checkin_id)
+    if checkin is None or checkin.event_id != event.id:
+        raise NotFound("not_found", _("签到记录不存在。"))
+    reason = _optional(text(body, "reason"), "")
+    services.undo(checkin.id, staff=current_user, reason=reason)
+    db.session.commit()
+    return jsonify({"checkin_id": checkin.id, "undone": True})
+
+
+@bp.get("/door/<int:event_id>/stats")
+@door_json
+def stats(event: Event):
+    """The live count for a session: checked in / confirmed."""
+    raw = request.args.get("session_id", "")
+    session = None
+    if raw:
+        session = next((s for s in event.sessions if raw.isdigit() and s.id == int(raw)), None)
+        if session is None:
+            raise ServiceError("unknown_session", _("该场次不属于此活动。"), field="session_id")
+    confirmed = db.session.execute(
+        db.select(db.func.count()).select_from(Registration)
+        .filter(Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)
+    ).scalar_one()
+    counts = services.session_counts(event)
+    return jsonify({
+        "session_id": session.id if session else None,
+        "checked_in": counts.get(session.id, 0) if session else 0,
+        "confirmed": confirmed,
+    })
+
+
+# --- the ticket URL as a scanner -----------------------------------------------------------------
+
+@bp.app_context_processor
+def _door_helpers():
+    def may_check_in_ticket(event) -> bool:
+        return current_user.is_authenticated and services.may_check_in(current_user, event)
+
+    return {"may_check_in_ticket": may_check_in_ticket, "ticket_check_in_form": TicketCheckInForm}
+
+
+@bp.post("/tickets/<code>/check-in")
+@roles_required(*services.DOOR_ROLES)
+def ticket_check_in(code: str):
+    """Door staff opened a ticket URL (a phone's own camera app) and tapped 签到."""
+    registration = registration_by_code(code)
+    if registration is None:
+        abort(404)
+    form = TicketCheckInForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        outcome = services.check_in(
+            services.Scan(code=code, event_id=registration.event_id, method=CheckInMethod.TICKET_URL,
+                          gate=_("扫码直连"), device=request.user_agent.string[:100]),
+            staff=current_user,
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        abort(error.status)
+    db.session.commit()
+    body = outcome_json(outcome)
+    tone = {CheckInResult.OK: "ok", CheckInResult.ALREADY_CHECKED_IN: "warn"}.get(outcome.result, "bad")
+    return render_template("checkin/ticket_result.html", registration=registration, event=registration.event,
+                           outcome=body, tone=tone, session=outcome.checkin.session)
+

@@ -1,0 +1,1 @@
+"""Attendance lists of an event: CSV, XLSX, JSON and a printable sign-in sheet."""

@@ -1,0 +1,374 @@
+"""The door page and its JSON endpoints (cookie session), the service worker, and the one-tap
+check-in on a ticket page — with the Flask test client."""
+import re
+import uuid
+from datetime import timedelta
+
+import pytest
+
+from leye_events.accounts.models import Role, User
+from leye_events.booking.models import Registration, RegistrationStatus
+from leye_events.checkin.models import CheckIn, CheckInMethod, CheckInResult
+from leye_events.checkin.services import code_hash
+from leye_events.core.timeutil import isoformat_local, utcnow
+from leye_events.events.models import EventStatus
+from leye_events.extensions import db
+
+from ..factories import make_event, make_station, make_user
+from .helpers import door_staff, open_event, ticket
+
+HUGE = 2**63 + 5
+
+
+@pytest.fixture
+def event():
+    return open_event(title="杨浦春季招聘会")
+
+
+@pytest.fixture
+def staff(event):
+    return door_staff(event)
+
+
+@pytest.fixture
+def door(login, staff):
+    return login(staff)
+
+
+def url(event, tail=""):
+    return f"/door/{event.id}{tail}"
+
+
+def ok_rows(registration):
+    return db.session.execute(
+        db.select(CheckIn).filter_by(registration_id=registration.id, result=CheckInResult.OK, undone_at=None)
+    ).scalars().all()
+
+
+# --- access -------------------------------------------------------------------------------------
+
+def test_anonymous_is_sent_to_login_and_json_gets_401(client, event):
+    response = client.get(url(event))
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert client.get("/door").status_code == 302
+    answer = client.post(url(event, "/scan"), json={"code": "x" * 20})
+    assert answer.status_code == 401 and answer.get_json()["error"]["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize("role", [Role.DOOR, Role.COUNSELOR, Role.ORGANIZER])
+def test_staff_of_the_station_open_the_door_page(login, event, role):
+    page = login(door_staff(event, role=role)).get(url(event))
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "杨浦春季招聘会" in html and "开始扫码" in html and 'id="door-config"' in html
+    csp = page.headers["Content-Security-Policy"]
+    assert "worker-src blob: 'self'" in csp and "script-src 'self'" in csp
+    # The current session is preselected.
+    assert re.search(rf'<option value="{event.sessions[0].id}" selected', html)
+
+
+def test_admin_opens_any_door_and_sees_all_events(login, event):
+    admin = make_user(Role.ADMIN)
+    other = open_event(title="复旦专场面试会")
+    client = login(admin)
+    assert client.get(url(other)).status_code == 200
+    listing = client.get("/door").get_data(as_text=True)
+    assert "杨浦春季招聘会" in listing and "复旦专场面试会" in listing
+
+
+def test_others_get_403(login, event):
+    other_station_staff = make_user(Role.ORGANIZER, station=make_station())
+    seeker = make_user(Role.SEEKER)
+    for user in (other_station_staff, seeker):
+        client = login(user)
+        assert client.get(url(event)).status_code == 403
+        answer = client.post(url(event, "/scan"), json={"code": ticket(event).ticket_code})
+        assert answer.status_code == 403
+    assert db.session.execute(db.select(db.func.count()).select_from(CheckIn)).scalar_one() == 0
+
+
+def test_door_index_lists_only_own_station_events_still_open(login, event, staff):
+    make_event(event.station, title="上个月的讲座", starts_in=timedelta(days=-30))
+    make_event(event.station, title="草稿活动", status=EventStatus.DRAFT)
+    make_event(make_station(), title="别人的活动")
+    html = login(staff).get("/door").get_data(as_text=True)
+    assert "杨浦春季招聘会" in html
+    assert "上个月的讲座" not in html and "草稿活动" not in html and "别人的活动" not in html
+
+
+def test_unknown_and_huge_event_ids_are_404(door):
+    assert door.get("/door/999999").status_code == 404
+    assert door.get(f"/door/{HUGE}").status_code == 404
+    answer = door.post(f"/door/{HUGE}/scan", json={"code": "x" * 20})
+    assert answer.status_code == 404 and answer.get_json()["error"]["code"] == "not_found"
+
+
+# --- scan ---------------------------------------------------------------------------------------
+
+def test_scan_of_a_ticket_url_admits_once_then_says_already(door, event):
+    registration = ticket(event, seeker=make_user(name="王小明"))
+    body = {"code": f"https://example.org/tickets/{registration.ticket_code}", "gate": "B 门"}
+    first = door.post(url(event, "/scan"), json=body)
+    assert first.status_code == 200
+    answer = first.get_json()
+    assert answer["result"] == "ok" and answer["attendee"]["name"] == "王**" and answer["gate"] == "B 门"
+    second = door.post(url(event, "/scan"), json={"code": registration.ticket_code, "gate": "A 门"}).get_json()
+    assert second["result"] == "already_checked_in" and second["first_gate"] == "B 门"
+    assert second["first_checked_in_at"] == answer["checked_in_at"]
+    assert len(ok_rows(registration)) == 1
+
+
+def test_scan_refusals_are_answered_not_errors(door, event):
+    cancelled = ticket(event, status=RegistrationStatus.CANCELLED)
+    assert door.post(url(event, "/scan"), json={"code": cancelled.ticket_code}).get_json()["result"] == "cancelled"
+    assert door.post(url(event, "/scan"), json={"code": "no-such-ticket-code"}).get_json()["result"] == "unknown_code"
+    assert door.post(url(event, "/scan"), json={"code": "?!"}).get_json()["result"] == "unknown_code"
+
+
+@pytest.mark.parametrize("raw, status", [
+    (b"not json", 400),
+    (b"[1, 2]", 400),
+    (b"", 400),
+    (b'{"gate": "A"}', 400),  # no code
+    (b'{"code": 12345}', 400),
+    (b'{"code": "abcdefghijkl", "session_id": "one"}', 400),
+    (b'{"code": "abcdefghijkl", "scanned_at": "yesterday"}', 400),
+    (b'{"code": "abcdefghijkl", "session_id": 99999999}', 422),  # not a session of this event
+    (b'{"code": "abc\\u0000defghijkl"}', 400),
+    (b'{"registration_id": 9223372036854775999}', 404),
+])
+def test_bad_scan_input_is_a_clear_error(door, event, raw, status):
+    response = door.post(url(event, "/scan"), data=raw, content_type="application/json")
+    assert response.status_code == status
+    assert "error" in response.get_json()
+
+
+def test_one_tap_check_in_by_registration_from_the_search(door, event):
+    registration = ticket(event)
+    answer = door.post(url(event, "/scan"), json={"registration_id": registration.id}).get_json()
+    assert answer["result"] == "ok"
+    assert ok_rows(registration)[0].method == CheckInMethod.MANUAL
+    # Someone else's registration is not found through this event.
+    foreign = ticket(open_event(station=event.station))
+    assert door.post(url(event, "/scan"), json={"registration_id": foreign.id}).status_code == 404
+
+
+def test_nonce_replay_returns_the_first_answer(door, event):
+    registration = ticket(event)
+    nonce = str(uuid.uuid4())
+    first = door.post(url(event, "/scan"), json={"code": registration.ticket_code, "nonce": nonce}).get_json()
+    again = door.post(url(event, "/scan"), json={"code": registration.ticket_code, "nonce": nonce}).get_json()
+    assert first["result"] == again["result"] == "ok" and again["replayed"] is True
+    assert again["checkin_id"] == first["checkin_id"]
+
+
+# --- batch --------------------------------------------------------------------------------------
+
+def test_batch_upload_records_offline_scans_idempotently(door, event):
+    a, b = ticket(event), ticket(event)
+    earlier = utcnow() - timedelta(minutes=3)
+    scans = [
+        {"code": a.ticket_code, "nonce": "n-a", "scanned_at": isoformat_local(earlier), "gate": "A"},
+        {"code": b.ticket_code, "nonce": "n-b", "scanned_at": isoformat_local(earlier), "gate": "A"},
+        {"code": b.ticket_code, "gate": "A"},  # no nonce: refused, the others still count
+        {"code": 5},
+    ]
+    answer = door.post(url(event, "/batch"), json={"scans": scans})
+    assert answer.status_code == 200
+    results = answer.get_json()["results"]
+    assert [r.get("result") for r in results[:2]] == ["ok", "ok"]
+    assert results[2]["status"] == 400 and results[3]["status"] == 400
+    row = ok_rows(a)[0]
+    assert row.method == CheckInMethod.OFFLINE and abs((row.scanned_at - earlier).total_seconds()) < 1
+    again = door.post(url(event, "/batch"), json={"scans": scans[:2]}).get_json()["results"]
+    assert all(r["replayed"] for r in again)
+    assert db.session.execute(db.select(db.func.count()).select_from(CheckIn)).scalar_one() == 2
+
+
+def test_batch_marks_a_conflict_when_another_door_admitted_first(login, door, event):
+    registration = ticket(event)
+    other_door = login(door_staff(event))
+    other_door.post(url(event, "/scan"), json={"code": registration.ticket_code, "gate": "东门", "device": "d1"})
+    results = door.post(url(event, "/batch"), json={"scans": [
+        {"code": registration.ticket_code, "nonce": "late", "gate": "西门", "device": "d2",
+         "scanned_at": isoformat_local(utcnow())}]}).get_json()["results"]
+    assert results[0]["result"] == "already_checked_in" and results[0]["conflict"] is True
+
+
+@pytest.mark.parametrize("body", [{}, {"scans": "x"}, {"scans": [1]}, {"scans": [{}] * 501}])
+def test_bad_batch_bodies(door, event, body):
+    response = door.post(url(event, "/batch"), json=body)
+    assert response.status_code in (400, 422) and "error" in response.get_json()
+
+
+# --- roster, search, stats ------------------------------------------------------------------------
+
+def test_roster_holds_hashes_not_codes_or_phones(door, event):
+    registration = ticket(event, seeker=make_user(phone="13812345678"))
+    door.post(url(event, "/scan"), json={"code": registration.ticket_code})
+    response = door.get(url(event, "/roster"))
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    text = response.get_data(as_text=True)
+    assert registration.ticket_code not in text and "13812345678" not in text and "5678" not in text
+    entry = response.get_json()["entries"][0]
+    assert entry["code_hash"] == code_hash(registration.ticket_code)
+    assert str(event.sessions[0].id) in entry["checked_in"]
+
+
+def test_search_by_name_and_phone_tail(door, event):
+    wang = ticket(event, seeker=make_user(name="王小明", phone="13812345678"))
+    ticket(event, seeker=make_user(name="李四", phone="13900001111"))
+    by_name = door.get(url(event, "/search?q=小明")).get_json()["results"]
+    assert [r["registration_id"] for r in by_name] == [wang.id]
+    assert by_name[0]["attendee"]["phone"] == "138****5678"
+    by_tail = door.get(url(event, "/search?q=5678")).get_json()["results"]
+    assert [r["registration_id"] for r in by_tail] == [wang.id]
+    assert door.get(url(event, "/search?q=56")).get_json()["results"] == []
+    assert door.get(url(event, "/search?q=%25")).get_json()["results"] == []
+    assert door.get(url(event, "/search?q=%00")).status_code == 200
+    assert door.get(url(event, "/search")).get_json()["results"] == []
+
+
+def test_stats_count_checked_in_and_confirmed(door, event):
+    first = ticket(event)
+    ticket(event)
+    ticket(event, status=RegistrationStatus.WAITLISTED, waitlist_position=1)
+    door.post(url(event, "/scan"), json={"code": first.ticket_code})
+    session_id = event.sessions[0].id
+    assert door.get(url(event, f"/stats?session_id={session_id}")).get_json() == {
+        "session_id": session_id, "checked_in": 1, "confirmed": 2}
+    assert door.get(url(event, "/stats?session_id=abc")).status_code == 422
+    assert door.get(url(event, f"/stats?session_id={HUGE}")).status_code == 422
+
+
+# --- walk-in ------------------------------------------------------------------------------------
+
+def test_walk_in_creates_account_registration_and_check_in_even_when_full(door, event):
+    event.capacity = 1
+    db.session.commit()
+    ticket(event)  # the only seat is taken
+    response = door.post(url(event, "/walk-in"), data={
+        "name": "赵六", "phone": "138 0000 9999", "category": "unemployed_youth", "gate": "A 门",
+        "session_id": str(event.sessions[0].id),
+    })
+    assert response.status_code == 200, response.get_data(as_text=True)
+    answer = response.get_json()
+    assert answer["result"] == "ok" and answer["attendee"]["walk_in"] is True and answer["attendee"]["name"] == "赵*"
+    seeker = db.session.execute(db.select(User).filter_by(phone="13800009999")).scalar_one()
+    assert seeker.role == Role.SEEKER and seeker.category.value == "unemployed_youth"
+    registration = db.session.execute(db.select(Registration).filter_by(seeker_id=seeker.id)).scalar_one()
+    assert registration.walk_in and registration.status == RegistrationStatus.CONFIRMED
+    assert ok_rows(registration)[0].method == CheckInMethod.WALK_IN
+
+
+@pytest.mark.parametrize("data, field", [
+    ({"name": "", "phone": "13800009999", "category": "other"}, "name"),
+    ({"name": "赵六", "phone": "12345", "category": "other"}, "phone"),
+    ({"name": "赵六", "phone": "13800009999", "category": "astronaut"}, "category"),
+    ({"name": "赵六", "phone": "13800009999", "category": "other", "session_id": "x"}, "session_id"),
+    ({"name": "赵六", "phone": "13800009999", "category": "other", "session_id": "99999999"}, "session_id"),
+])
+def test_walk_in_bad_input_saves_nothing(door, event, data, field):
+    response = door.post(url(event, "/walk-in"), data=data)
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error.get("field") == field or field in error.get("fields", {})
+    assert db.session.execute(db.select(db.func.count()).select_from(Registration)).scalar_one() == 0
+    assert db.session.execute(db.select(User).filter_by(phone="13800009999")).scalar_one_or_none() is None
+
+
+def test_walk_in_refuses_a_staff_phone(door, event, staff):
+    response = door.post(url(event, "/walk-in"), data={"name": "某人", "phone": staff.phone, "category": "other"})
+    assert response.status_code == 422 and response.get_json()["error"]["code"] == "not_a_seeker"
+
+
+# --- undo ---------------------------------------------------------------------------------------
+
+def test_undo_the_last_check_in(door, event):
+    registration = ticket(event)
+    answer = door.post(url(event, "/scan"), json={"code": registration.ticket_code}).get_json()
+    undone = door.post(url(event, "/undo"), json={"checkin_id": answer["checkin_id"]})
+    assert undone.status_code == 200 and undone.get_json() == {"checkin_id": answer["checkin_id"], "undone": True}
+    assert ok_rows(registration) == []
+    again = door.post(url(event, "/undo"), json={"checkin_id": answer["checkin_id"]})
+    assert again.status_code == 422 and again.get_json()["error"]["code"] == "not_undoable"
+    assert door.post(url(event, "/scan"), json={"code": registration.ticket_code}).get_json()["result"] == "ok"
+
+
+@pytest.mark.parametrize("body, status", [
+    ({}, 400), ({"checkin_id": "1"}, 400), ({"checkin_id": HUGE}, 404), ({"checkin_id": 424242}, 404),
+])
+def test_undo_bad_input(door, event, body, status):
+    assert door.post(url(event, "/undo"), json=body).status_code == status
+
+
+def test_undo_of_another_events_check_in_is_not_found(door, event):
+    other = open_event(station=event.station)
+    registration = ticket(other)
+    answer = door.post(url(other, "/scan"), json={"code": registration.ticket_code}).get_json()
+    assert door.post(url(event, "/undo"), json={"checkin_id": answer["checkin_id"]}).status_code == 404
+
+
+# --- service worker and token -------------------------------------------------------------------
+
+def test_service_worker_is_served_under_door_with_the_shell(client):
+    response = client.get("/door/sw.js")
+    assert response.status_code == 200 and response.mimetype == "text/javascript"
+    assert response.headers["Service-Worker-Allowed"] == "/door/"
+    text = response.get_data(as_text=True)
+    for asset in ("/static/js/door.js", "/static/css/app.css", "/static/vendor/qr-scanner/qr-scanner-worker.min.js"):
+        assert asset in text
+    for asset in ("js/door.js", "vendor/qr-scanner/qr-scanner.umd.min.js", "vendor/js-sha256/sha256.min.js"):
+        assert client.get("/static/" + asset).status_code == 200
+
+
+def test_token_needs_login(client, door):
+    assert client.get("/door/token").status_code == 401
+    assert door.get("/door/token").get_json()["csrf_token"]
+
+
+def test_json_endpoints_need_the_csrf_token_when_csrf_is_on(app, door, event):
+    registration = ticket(event)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        refused = door.post(url(event, "/scan"), json={"code": registration.ticket_code})
+        assert refused.status_code == 400
+        token = door.get("/door/token").get_json()["csrf_token"]
+        accepted = door.post(url(event, "/scan"), json={"code": registration.ticket_code}, headers={"X-CSRFToken": token})
+        assert accepted.status_code == 200 and accepted.get_json()["result"] == "ok"
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+# --- the ticket URL as a scanner ----------------------------------------------------------------
+
+def test_ticket_page_offers_check_in_to_door_staff_only(client, login, event, staff):
+    registration = ticket(event)
+    path = f"/tickets/{registration.ticket_code}"
+    assert "check-in" not in client.get(path).get_data(as_text=True)
+    assert "/check-in" not in login(make_user(Role.DOOR, station=make_station())).get(path).get_data(as_text=True)
+    assert "/check-in" not in login(registration.seeker).get(path).get_data(as_text=True)
+    assert f"{path}/check-in" in login(staff).get(path).get_data(as_text=True)
+
+
+def test_one_tap_ticket_url_check_in(login, event, staff):
+    registration = ticket(event, seeker=make_user(name="王小明"))
+    client = login(staff)
+    page = client.post(f"/tickets/{registration.ticket_code}/check-in")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'data-tone="ok"' in html and "签到成功" in html and "王**" in html
+    assert ok_rows(registration)[0].method == CheckInMethod.TICKET_URL
+    again = client.post(f"/tickets/{registration.ticket_code}/check-in").get_data(as_text=True)
+    assert 'data-tone="warn"' in again and "已签到" in again
+    assert len(ok_rows(registration)) == 1
+
+
+def test_ticket_url_check_in_access(client, login, event):
+    registration = ticket(event)
+    path = f"/tickets/{registration.ticket_code}/check-in"
+    assert client.post(path).status_code == 302  # to the login page
+    assert login(make_user(Role.DOOR, station=make_station())).post(path).status_code == 403
+    assert login(registration.seeker).post(path).status_code == 403
+    assert login(door_staff(event)).post("/tickets/not-a-real-code-0000/check-in").status_code == 404
+    assert ok_rows(registration) == []
