@@ -1,7 +1,7 @@
 """Counselor pages (caseload, case, follow-up), the seeker's own history, and the figures pages."""
 from datetime import date, datetime, time, timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -415,6 +415,50 @@ def district_figures():
     breakdown = [(station, fig.compute(station.id, start, end)) for station in stations]
     return render_template("cases/figures.html", figures=figures, station=None, start_day=start_day,
                            end_day=end_day, fig=fig, breakdown=breakdown)
+
+
+@bp.get("/figures/report.xlsx")
+@roles_required(*VIEWERS)
+def figures_report():
+    """The figures of the page's station and period (``month=YYYY-MM`` for a calendar month) as XLSX."""
+    import io
+
+    from ..exports.station_report import write_report
+
+    if current_user.role == Role.ADMIN:
+        slug = (request.args.get("station") or "")[:64]
+        station = db.session.execute(db.select(Station).filter_by(slug=slug)).scalar_one_or_none() if slug else None
+    else:
+        station = current_user.station
+        if station is None:
+            abort(403)
+    start_day, end_day, start, end = _month_range() or _range()
+    figures = fig.compute(station.id if station else None, start, end)
+    breakdown = None
+    if station is None:
+        stations = db.session.execute(db.select(Station).order_by(Station.id)).scalars().all()
+        breakdown = [(s, fig.compute(s.id, start, end)) for s in stations]
+    buffer = io.BytesIO()
+    write_report(figures, station, buffer, breakdown)
+    name = f"figures-{station.slug if station else 'yangpu'}-{start_day.isoformat()}-{end_day.isoformat()}.xlsx"
+    return Response(buffer.getvalue(), headers={"Content-Disposition": f'attachment; filename="{name}"'},
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _month_range():
+    """The calendar month named by ``month=YYYY-MM``, or None (bad values fall back to from/to)."""
+    value = (request.args.get("month") or "").strip()
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        return None
+    if not 2000 <= year <= 2100:
+        return None
+    following = date(year + (month == 12), month % 12 + 1, 1)
+    start = datetime.combine(first, time(0, 0), tzinfo=SHANGHAI)
+    end = datetime.combine(following, time(0, 0), tzinfo=SHANGHAI)
+    return first, following - timedelta(days=1), start, end
 
 
 @bp.context_processor

@@ -265,7 +265,7 @@ def csv_chunks(plan: ExportPlan, rows) -> Iterator[str]:
 
 # --- XLSX ------------------------------------------------------------------------------------------
 
-def _display_width(text: str) -> int:
+def display_width(text: str) -> int:
     """Columns a text needs in a spreadsheet: Chinese characters are about twice as wide."""
     return sum(2 if ord(char) > 0x2E7F else 1 for char in text)
 
@@ -280,7 +280,7 @@ def write_xlsx(event: Event, rows, target: IO[bytes]) -> None:
     longest = longest_texts(event)
     content_widths = [8, longest["name"] * 2, 13, 22, longest["school"] * 2, 8, 16, *([16] * session_count), 8]
     for index, (title, content) in enumerate(zip(titles, content_widths, strict=True), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(_display_width(title), content) + 2, 50)
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(display_width(title), content) + 2, 50)
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
 

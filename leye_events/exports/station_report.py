@@ -1,0 +1,62 @@
+"""The figures of a station (or the district) for a period, as an XLSX report for the district."""
+from typing import IO
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from ..cases import figures as fig
+from ..core.timeutil import to_local
+from .services import display_width
+
+
+def _sheet(workbook, title: str, header: list[str], rows: list[list]):
+    sheet = workbook.create_sheet(title)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for row in rows:
+        sheet.append(row)
+    for column in sheet.columns:
+        width = max(display_width(str(cell.value or "")) for cell in column)
+        sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)
+    return sheet
+
+
+def _share(value) -> str:
+    return fig.percent(value)
+
+
+def write_report(figures: fig.Figures, station, target: IO[bytes], breakdown=None) -> None:
+    """Write the report: a summary sheet, events by kind, seekers by category and, for the district,
+    one row per station. ``breakdown`` is a list of (station, Figures)."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    period = f"{to_local(figures.start):%Y-%m-%d} – {to_local(figures.end):%Y-%m-%d}"
+    _sheet(workbook, _("概况"), [_("指标"), _("数值")], [
+        [_("范围"), station.name if station is not None else _("杨浦区（全区）")],
+        [_("统计期间"), period],
+        [_("活动场数"), figures.events],
+        [_("报名人数（已确认）"), figures.registrations],
+        [_("已结束活动的报名人数"), figures.registrations_ended],
+        [_("到场人数"), figures.attended],
+        [_("到场率"), _share(figures.attendance_rate)],
+        [_("签到人次"), figures.attendances],
+        [_("服务人数"), figures.served],
+        [_("帮助就业人数"), figures.employed],
+        [_("离校未就业高校毕业生"), figures.graduates],
+        [_("其中已就业"), figures.graduates_employed],
+        [_("离校未就业高校毕业生就业率"), _share(figures.graduate_employment_share)],
+    ])
+    _sheet(workbook, _("按活动类型"), [_("活动类型"), _("场数")], [list(item) for item in fig.kind_items(figures.events_by_kind)])
+    served = dict(fig.category_items(figures.served_by_category))
+    employed = dict(fig.category_items(figures.employed_by_category))
+    _sheet(workbook, _("按人员类别"), [_("人员类别"), _("服务人数"), _("帮助就业人数")],
+           [[label, served.get(label, 0), employed.get(label, 0)] for label in dict.fromkeys([*served, *employed])])
+    if breakdown:
+        _sheet(workbook, _("各乐业空间"),
+               [_("乐业空间"), _("活动场数"), _("报名人数"), _("到场率"), _("服务人数"), _("帮助就业人数")],
+               [[s.name, f.events, f.registrations, _share(f.attendance_rate), f.served, f.employed]
+                for s, f in breakdown])
+    workbook.save(target)
