@@ -38,8 +38,9 @@ def create_checkin():
     """Check a ticket in; 200 with ``result`` whatever the outcome of the scan."""
     scan = scan_from(json_body(), CheckInMethod.QR)
     outcome = services.check_in(scan, staff=api_user())
+    body = outcome_json(outcome)  # before the commit expires what it reads (the ticket's lock is uncontended)
     db.session.commit()
-    return jsonify(outcome_json(outcome))
+    return jsonify(body)
 
 
 @bp.post("/checkins/batch")
@@ -56,8 +57,8 @@ def create_checkins_batch():
             if not scan.nonce:
                 raise ServiceError("missing_field", "nonce is required for offline scans", field="nonce", status=400)
             outcome = services.check_in(scan, staff=staff)
-            db.session.commit()
             results.append(outcome_json(outcome))
+            db.session.commit()
         except ServiceError as error:
             db.session.rollback()
             response, status = api_error_response(error)
