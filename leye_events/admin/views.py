@@ -1,5 +1,5 @@
 """District admin pages: staff accounts."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -37,7 +37,14 @@ def _render_staff_list(form: StaffCreateForm, status: int = 200):
 @bp.get("/staff")
 @roles_required(Role.ADMIN)
 def staff_list():
-    return _render_staff_list(StaffCreateForm())
+    """The list, and the creation form, pre-filled with ``?role=&station=`` (as left by the last
+    creation, so several door volunteers for one station are added one after the other)."""
+    form = StaffCreateForm(
+        formdata=None,
+        role=(request.args.get("role") or "")[:20],
+        station=(request.args.get("station") or "")[:64],
+    )
+    return _render_staff_list(form)
 
 
 @bp.post("/staff")
@@ -68,7 +75,8 @@ def staff_create():
             form.form_errors.append(_("该手机号或邮箱已被其他账号使用。"))
         else:
             flash(_("已创建账号：%(name)s（%(role)s）", name=user.name, role=user.role_label), "success")
-            return redirect(url_for("admin.staff_list"))
+            return redirect(url_for("admin.staff_list", role=user.role.value,
+                                    station=user.station.slug if user.station else None, _anchor="create"))
     return _render_staff_list(form)
 
 

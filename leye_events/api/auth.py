@@ -2,6 +2,7 @@
 from functools import wraps
 
 from flask import g
+from flask_babel import gettext as _
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from ..accounts.auth import bearer_token_from_request
@@ -15,7 +16,7 @@ def api_user(optional: bool = False):
         token = bearer_token_from_request()
         g.api_user = user_for_token(token) if token else None
     if g.api_user is None and not optional:
-        raise Unauthorized("A valid bearer token is required.")
+        raise Unauthorized(_("需要有效的访问令牌（Authorization: Bearer …）。"))
     return g.api_user
 
 
@@ -27,7 +28,7 @@ def require_roles(*roles: Role):
         def wrapped(*args, **kwargs):
             user = api_user()
             if user.role not in roles:
-                raise Forbidden("Your role may not do this.")
+                raise Forbidden(_("您的角色无权执行此操作。"))
             return view(*args, **kwargs)
 
         return wrapped

@@ -1,5 +1,6 @@
 """API: door check-in, offline batch upload, roster, undo (see API.md)."""
 from flask import jsonify
+from flask_babel import gettext as _
 
 from ..checkin import services
 from ..checkin.models import CheckInMethod
@@ -55,7 +56,7 @@ def create_checkins_batch():
         try:
             scan = scan_from(item, CheckInMethod.OFFLINE)
             if not scan.nonce:
-                raise ServiceError("missing_field", "nonce is required for offline scans", field="nonce", status=400)
+                raise ServiceError("missing_field", _("离线扫码须带 nonce。"), field="nonce", status=400)
             outcome = services.check_in(scan, staff=staff)
             results.append(outcome_json(outcome))
             db.session.commit()

@@ -1,8 +1,8 @@
 """JSON errors for the API: ``{"error": {"code": "snake_case", "message": "..."}}``."""
 import re
 
-from flask import jsonify
-from flask_babel import gettext as _
+from flask import current_app, jsonify
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 from ..core.errors import ServiceError
@@ -20,6 +20,19 @@ _STATUS_CODES = {
     422: "unprocessable",
     429: "rate_limited",
     500: "internal_error",
+}
+
+# Werkzeug's own descriptions are English; callers of the API get these instead.
+_STATUS_MESSAGES = {
+    400: _l("请求格式不正确。"),
+    401: _l("需要有效的访问令牌（Authorization: Bearer …）。"),
+    403: _l("您无权执行此操作。"),
+    404: _l("找不到该地址或资源。"),
+    405: _l("该地址不支持此请求方法。"),
+    413: _l("请求体过大。"),
+    415: _l("不支持的请求内容类型。"),
+    429: _l("请求过于频繁，请稍后再试。"),
+    500: _l("服务器内部错误，请稍后再试。"),
 }
 
 
@@ -48,12 +61,13 @@ def api_error_response(error: Exception):
             r"\W+", "_", (error.name or "error").lower()
         )
         message = error.description or error.name
-        if status == 429:
-            message = _("请求过于频繁，请稍后再试。")
+        if status == 429 or message == type(error).description:  # not one of ours: say it in Chinese
+            message = str(_STATUS_MESSAGES.get(status, message))
         response = error_json(status, code, message)
         if status == 401:
             response[0].headers["WWW-Authenticate"] = "Bearer"
         if getattr(error, "valid_methods", None):
             response[0].headers["Allow"] = ", ".join(error.valid_methods)
         return response
-    return error_json(500, "internal_error", "Internal server error")
+    current_app.logger.error("Unhandled error in the API", exc_info=error)
+    return error_json(500, "internal_error", str(_STATUS_MESSAGES[500]))

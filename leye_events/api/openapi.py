@@ -244,6 +244,8 @@ SCHEMAS = {
     "CancelRequest": {"type": "object", "properties": {"reason": {"type": "string", "maxLength": 500}}},
     "Ticket": {
         "type": "object",
+        "required": ["code", "url", "qr_svg_url", "qr_png_url"],
+        "description": "Every URL works without a token (the code in it is the secret).",
         "properties": {
             "code": {"type": "string"},
             "url": {"type": "string", "format": "uri"},
@@ -253,7 +255,7 @@ SCHEMAS = {
     },
     "Registration": {
         "type": "object",
-        "required": ["id", "status"],
+        "required": ["id", "event_id", "status", "waitlist_position", "ticket"],
         "properties": {
             "id": {"type": "integer"},
             "event_id": {"type": "integer"},
@@ -281,14 +283,31 @@ SCHEMAS = {
     },
     "CheckinResult": {
         "type": "object",
-        "required": ["result"],
+        "required": ["result", "message", "checkin_id", "event_id", "session_id", "registration_id", "attendee"],
         "properties": {
             "result": {"type": "string", "enum": CHECKIN_RESULTS},
-            "first_checked_in_at": NULLABLE_TIMESTAMP,
-            "first_gate": nullable("string"),
-            "attendee": {"type": "object", "description": "Masked name and phone",
-                         "properties": {"name": {"type": "string"}, "phone": {"type": "string"}}},
+            "message": {"type": "string", "description": "The result in words, for the door's screen"},
+            "checkin_id": {"type": "integer", "description": "For POST /checkins/{checkin_id}/undo"},
+            "event_id": {"type": "integer"},
+            "session_id": nullable("integer", description="The session the scan counted for"),
+            "registration_id": nullable("integer"),
+            "gate": {"type": "string"},
+            "scanned_at": TIMESTAMP,
+            "checked_in_at": {**TIMESTAMP, "description": "With result ok"},
+            "first_checked_in_at": {**TIMESTAMP, "description": "With result already_checked_in"},
+            "first_gate": {"type": "string", "description": "With result already_checked_in"},
+            "replayed": {"type": "boolean", "description": "The nonce was seen before: the first answer again"},
+            "conflict": {"type": "boolean", "description": "An offline scan of a ticket already admitted"},
+            "attendee": {"type": ["object", "null"], "description": "Masked; null for an unknown code",
+                         "properties": {"name": {"type": "string"}, "phone": nullable("string"),
+                                        "category": nullable("string"), "walk_in": {"type": "boolean"}}},
         },
+    },
+    "CheckinBatchError": {
+        "description": "A scan of the batch that could not be read or was refused; the others still count.",
+        "allOf": [ref("Error"), {"type": "object", "required": ["status"],
+                                 "properties": {"status": {"type": "integer", "description": "HTTP status it "
+                                                           "would have had alone"}}}],
     },
     "CheckinBatch": {
         "type": "object",
@@ -298,26 +317,40 @@ SCHEMAS = {
     "CheckinBatchResult": {
         "type": "object",
         "required": ["results"],
-        "properties": {"results": {"type": "array", "items": ref("CheckinResult"),
+        "properties": {"results": {"type": "array", "items": {"anyOf": [ref("CheckinResult"),
+                                                                         ref("CheckinBatchError")]},
                                    "description": "In the order of the scans"}},
     },
     "Roster": {
         "type": "object",
-        "description": "What an offline scanner needs: code hashes, masked names, status, sessions",
+        "description": "What an offline scanner needs: code hashes, masked names, status, sessions. Never codes "
+                       "or phone numbers.",
+        "required": ["event", "sessions", "hash", "entries", "confirmed"],
         "properties": {
-            "event": ref("Event"),
-            "registrations": {
+            "event": {"type": "object", "required": ["id", "title", "status"], "properties": {
+                "id": {"type": "integer"}, "title": {"type": "string"},
+                "status": {"type": "string", "enum": ["draft", "published", "cancelled"]}}},
+            "sessions": {"type": "array", "items": ref("Session")},
+            "hash": {"type": "string", "const": "sha256",
+                     "description": "code_hash is the SHA-256 (hex) of the bare ticket code"},
+            "entries": {
                 "type": "array",
                 "items": {
                     "type": "object",
+                    "required": ["code_hash", "registration_id", "name", "status", "walk_in", "checked_in"],
                     "properties": {
                         "code_hash": {"type": "string"},
+                        "registration_id": {"type": "integer"},
                         "name": {"type": "string", "description": "Masked"},
-                        "status": {"type": "string"},
-                        "sessions": {"type": "array", "items": {"type": "integer"}},
+                        "category": nullable("string"),
+                        "status": {"type": "string", "enum": ["confirmed", "waitlisted", "cancelled"]},
+                        "walk_in": {"type": "boolean"},
+                        "checked_in": {"type": "object", "additionalProperties": TIMESTAMP,
+                                       "description": "Session id (as a string) -> time of its check-in"},
                     },
                 },
             },
+            "confirmed": {"type": "integer"},
         },
     },
     "Attendance": {

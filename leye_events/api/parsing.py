@@ -23,6 +23,8 @@ MISSING = object()
 MAX_ID = 2**31 - 1
 _MAX_DEPTH = 32
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Times in request bodies must fall in these years (UTC), like the web forms' times.
+TIME_YEAR_MIN, TIME_YEAR_MAX = 2000, 2100
 
 
 class BadRequest(ServiceError):
@@ -145,11 +147,16 @@ def timestamp(body: dict, name: str, *, required: bool = False, nullable: bool =
 
 def parse_timestamp(value, field: str) -> datetime:
     try:
-        return parse_iso(value)
+        moment = parse_iso(value)
     except (ValueError, OverflowError):
         raise invalid_field(
             field, _("时间须为带时区偏移的 ISO 8601 格式，例如 2026-12-03T14:00:00+08:00。")
         ) from None
+    # Well formed but absurd (year 28, year 4935): a rule, as the web forms' 2000–2100 is.
+    if not (TIME_YEAR_MIN <= moment.year <= TIME_YEAR_MAX):
+        raise ServiceError("invalid_field", _("时间须在 %(min)d 年到 %(max)d 年之间。", min=TIME_YEAR_MIN,
+                                              max=TIME_YEAR_MAX), field=field)
+    return moment
 
 
 def object_list(body: dict, name: str, *, required: bool = False, max_items: int = 200):

@@ -130,6 +130,12 @@ def register(event_id: int, seeker: User, *, actor: User | None = None, walk_in:
     return registration
 
 
+def has_ended(event: Event, now=None) -> bool:
+    """True once the event's last session is over."""
+    ends_at = event.ends_at
+    return ends_at is not None and ends_at < (now or utcnow())
+
+
 def cancel(registration_id: int, *, actor: User, reason: str = "") -> Registration:
     """Cancel a registration; a freed seat goes to the first on the waitlist in the same transaction.
 
@@ -140,6 +146,9 @@ def cancel(registration_id: int, *, actor: User, reason: str = "") -> Registrati
         raise NotFound("not_found", _("报名记录不存在。"))
     if not may_manage_registration(actor, registration):
         raise Forbidden("forbidden", _("您无权取消该报名。"))
+    if actor.id == registration.seeker_id and actor.role == Role.SEEKER and has_ended(registration.event):
+        # Past registrations are the seeker's attendance record; only staff may still change them.
+        raise ServiceError("event_ended", _("活动已结束，不能再取消报名。如有疑问，请联系乐业空间工作人员。"))
     event = _locked_event(registration.event_id)
     registration = lock_row(Registration, registration_id)
     if registration.status == RegistrationStatus.CANCELLED:
@@ -275,3 +284,27 @@ def waitlist_length(event_id: int) -> int:
             Registration.event_id == event_id, Registration.status == RegistrationStatus.WAITLISTED
         )
     ).scalar_one()
+
+
+def attended_sessions(registration_ids) -> dict[int, dict[int, object]]:
+    """``{registration id: {session id: check-in time}}`` from the successful, not undone check-ins.
+
+    What a seeker sees on their own pages ("attended" is derived from the check-in log); one query
+    for any number of registrations.
+    """
+    from ..checkin.models import CheckIn, CheckInResult
+
+    ids = list(registration_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        db.select(CheckIn.registration_id, CheckIn.session_id, CheckIn.scanned_at).filter(
+            CheckIn.registration_id.in_(ids),
+            CheckIn.result == CheckInResult.OK,
+            CheckIn.undone_at.is_(None),
+        )
+    ).all()
+    attended: dict[int, dict[int, object]] = {}
+    for registration_id, session_id, scanned_at in rows:
+        attended.setdefault(registration_id, {})[session_id] = scanned_at
+    return attended

@@ -63,7 +63,7 @@ def my_registrations():
     now = utcnow()
     groups = {"upcoming": [], "waitlisted": [], "past": [], "cancelled": []}
     for registration in services.seekers_registrations(current_user):
-        ended = registration.event.ends_at is not None and registration.event.ends_at < now
+        ended = services.has_ended(registration.event, now)
         if registration.status == RegistrationStatus.CANCELLED:
             groups["cancelled"].append(registration)
         elif ended:
@@ -73,7 +73,8 @@ def my_registrations():
         else:
             groups["upcoming"].append(registration)
     groups["upcoming"].sort(key=lambda r: r.event.starts_at)
-    return render_template("booking/my_registrations.html", groups=groups)
+    attended = services.attended_sessions(r.id for r in groups["past"] + groups["upcoming"])
+    return render_template("booking/my_registrations.html", groups=groups, attended=attended)
 
 
 @bp.route("/registrations/<int:registration_id>/cancel", methods=["GET", "POST"])
@@ -89,6 +90,9 @@ def cancel(registration_id: int):
     form = CancelForm() if own else StaffCancelForm()
     if registration.status == RegistrationStatus.CANCELLED:
         flash(_("该报名已取消。"), "info")
+        return redirect(_after_cancel_url(registration, own))
+    if own and services.has_ended(registration.event):
+        flash(_("活动已结束，不能再取消报名。如有疑问，请联系乐业空间工作人员。"), "info")
         return redirect(_after_cancel_url(registration, own))
     if form.validate_on_submit():
         try:
@@ -120,7 +124,9 @@ def ticket(code: str):
         registration=registration,
         event=registration.event,
         url=ticket_url(code),
+        attended=services.attended_sessions([registration.id]).get(registration.id, {}),
         is_owner=current_user.is_authenticated and current_user.id == registration.seeker_id,
+        ended=services.has_ended(registration.event),
     )
 
 

@@ -15,6 +15,7 @@ Definitions (a date range is [start, end), Shanghai days; ``station`` None means
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import func
 
@@ -26,6 +27,17 @@ from ..events.models import EVENT_KIND_LABELS, Event, EventKind, EventSession, E
 from ..extensions import db
 from .models import Case, CaseEntry, Outcome
 from .services import SERVICE_KINDS
+
+# What each figure counts, in words, shown next to the figure on the page and in the XLSX report.
+DEFINITIONS = {
+    "events": _l("第一场在所选时间段内开始的已发布活动。"),
+    "registrations": _l("这些活动的已确认报名，不含候补和已取消。"),
+    "attendance_rate": _l("已结束活动的已确认报名中，至少签到一场的比例；撤销的签到不计。"),
+    "attendances": _l("这些活动各场次的成功签到，每人每场最多一次。"),
+    "served": _l("本空间档案中，时间段内有签到、服务记录、回访、岗位推荐或就业结果的人数。"),
+    "employed": _l("入职日期在所选时间段内的就业结果（按人计）。"),
+    "graduate_share": _l("截至结束日期，该类别档案中已有就业结果的比例。"),
+}
 
 
 @dataclass

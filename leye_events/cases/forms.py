@@ -8,13 +8,17 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from ..accounts.models import SEEKER_CATEGORY_LABELS
 from .models import CASE_STATUS_LABELS, REFERRAL_RESULT_LABELS, ReferralResult
 
+# The case page renders a <datalist id="employer-names"> of known employers; the inputs must name it.
+EMPLOYER_INPUT = {"list": "employer-names", "autocomplete": "off"}
+
 
 class NoteForm(FlaskForm):
     body = TextAreaField(_l("服务记录"), validators=[DataRequired(_l("请填写服务记录内容。")), Length(max=2000)])
 
 
 class ReferralForm(FlaskForm):
-    employer = StringField(_l("用人单位"), validators=[DataRequired(_l("请填写用人单位名称。")), Length(max=200)])
+    employer = StringField(_l("用人单位"), validators=[DataRequired(_l("请填写用人单位名称。")), Length(max=200)],
+                           render_kw=EMPLOYER_INPUT)
     industry = StringField(_l("行业"), validators=[Optional(), Length(max=100)])
     post = StringField(_l("岗位"), validators=[Optional(), Length(max=200)])
     body = TextAreaField(_l("备注"), validators=[Optional(), Length(max=2000)])
@@ -29,11 +33,13 @@ class ReferralResultForm(FlaskForm):
 
 
 class OutcomeForm(FlaskForm):
-    employer = StringField(_l("用人单位"), validators=[DataRequired(_l("请填写用人单位名称。")), Length(max=200)])
+    employer = StringField(_l("用人单位"), validators=[DataRequired(_l("请填写用人单位名称。")), Length(max=200)],
+                           render_kw=EMPLOYER_INPUT)
     industry = StringField(_l("行业"), validators=[Optional(), Length(max=100)])
     post = StringField(_l("岗位"), validators=[Optional(), Length(max=200)])
     start_date = DateField(_l("入职日期"), validators=[InputRequired(_l("请填写入职日期。"))],
-                           format="%Y-%m-%d")
+                           format="%Y-%m-%d",
+                           description=_l("“帮助就业人数”按入职日期统计：入职日期在所选时间段内才计入。"))
     event_id = SelectField(_l("促成就业的活动"), coerce=int, choices=[SelectChoice(0, "—")], default=0,
                            validate_choice=True)
     referral_id = SelectField(_l("促成就业的岗位推荐"), coerce=int, choices=[SelectChoice(0, "—")], default=0,

@@ -82,6 +82,8 @@ def _case_forms(case, **given):
                               plan=case.plan),
         "result_form": ReferralResultForm(prefix="res"),
     }
+    if "outcome_form" not in given:  # a fresh outcome form starts on today (Shanghai), the usual case
+        forms["outcome_form"].start_date.data = to_local(utcnow()).date()
     forms.update(given)
     _fill_choices(case, forms["outcome_form"], forms["case_form"])
     return forms

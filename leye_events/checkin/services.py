@@ -25,6 +25,7 @@ from .models import CheckIn, CheckInMethod, CheckInResult
 OPENS_BEFORE = timedelta(hours=2)
 CLOSES_AFTER = timedelta(hours=1)
 DOOR_ROLES = (Role.DOOR, Role.COUNSELOR, Role.ORGANIZER, Role.ADMIN)
+MAX_ID = 2**31 - 1  # primary keys are 32-bit on PostgreSQL
 _CODE_IN_TEXT = re.compile(r"/tickets/([A-Za-z0-9_\-]{10,64})")
 _BARE_CODE = re.compile(r"^[A-Za-z0-9_\-]{10,64}$")
 
@@ -78,7 +79,8 @@ def may_check_in(user: User, event: Event) -> bool:
 
 def door_event(event_id, user: User) -> Event:
     """The event, if ``user`` may work its door; NotFound / Forbidden otherwise."""
-    event = db.session.get(Event, event_id) if isinstance(event_id, int) else None
+    in_range = isinstance(event_id, int) and 1 <= event_id <= MAX_ID  # a larger id would overflow the database
+    event = db.session.get(Event, event_id) if in_range else None
     if event is None:
         raise NotFound("not_found", _("活动不存在。"))
     if not may_check_in(user, event):
@@ -91,11 +93,18 @@ def session_window_contains(session: EventSession, moment: datetime) -> bool:
 
 
 def current_session(event: Event, moment: datetime) -> EventSession | None:
-    """The session whose door is open at ``moment`` (the one starting nearest to it if several);
-    for a one-session event, that session even when closed (the scan then says ``not_open``)."""
+    """The session people arriving at ``moment`` come for, among those whose door is open: the one
+    running now (the latest started if several), else the next to start, else the one that ended last.
+    For a one-session event, that session even when closed (the scan then says ``not_open``)."""
     open_now = [s for s in event.sessions if session_window_contains(s, moment)]
+    running = [s for s in open_now if s.starts_at <= moment <= s.ends_at]
+    if running:
+        return max(running, key=lambda s: (s.starts_at, s.id))
+    upcoming = [s for s in open_now if s.starts_at > moment]
+    if upcoming:
+        return min(upcoming, key=lambda s: (s.starts_at, s.id))
     if open_now:
-        return min(open_now, key=lambda s: abs((s.starts_at - moment).total_seconds()))
+        return max(open_now, key=lambda s: (s.ends_at, s.id))
     if len(event.sessions) == 1:
         return event.sessions[0]
     return None

@@ -51,6 +51,8 @@ SHELL_ASSETS = (
     "vendor/js-sha256/sha256.min.js",
 )
 
+VERSIONED_ASSETS = ("js/door.js", "vendor/qr-scanner/qr-scanner.umd.min.js", "vendor/js-sha256/sha256.min.js")
+
 
 def _with_csp(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = DOOR_CSP
@@ -141,10 +143,17 @@ def door(event_id: int):
         event = services.door_event(_checked_id(event_id), current_user)
     except ServiceError as error:
         abort(error.status)
-    current = services.current_session(event, utcnow())
+    now = utcnow()
+    current = services.current_session(event, now)
     config = {
         "eventId": event.id,
         "sessionId": current.id if current else None,
+        # The page follows the running session by itself (a workshop's modules), with the server's
+        # clock and the same rule as ``services.current_session``.
+        "serverNow": _ms(now),
+        "opensBefore": int(services.OPENS_BEFORE.total_seconds() * 1000),
+        "closesAfter": int(services.CLOSES_AFTER.total_seconds() * 1000),
+        "sessions": [{"id": s.id, "starts": _ms(s.starts_at), "ends": _ms(s.ends_at)} for s in event.sessions],
         "urls": {
             "scan": url_for("checkin.scan", event_id=event.id),
             "batch": url_for("checkin.batch", event_id=event.id),
@@ -160,8 +169,19 @@ def door(event_id: int):
         "statusLabels": {"confirmed": _("已确认"), "waitlisted": _("候补中"), "cancelled": _("已取消")},
         "text": _door_texts(),
     }
-    page = render_template("checkin/door.html", event=event, current=current, config=config, walk_in_form=WalkInForm())
+    page = render_template("checkin/door.html", event=event, current=current, config=config, walk_in_form=WalkInForm(),
+                           asset_url=_asset_url)
     return _with_csp(Response(page))
+
+
+def _ms(moment) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def _asset_url(filename: str) -> str:
+    """A shell file's URL carrying the shell's version: after a deploy the page asks for new URLs, which
+    an old service worker's cache cannot answer with old files."""
+    return url_for("static", filename=filename, v=_assets_version())
 
 
 def _door_texts() -> dict:
@@ -194,14 +214,25 @@ def _door_texts() -> dict:
         "loginAgain": _("登录已过期，请重新登录后再试。"),
         "serverError": _("服务器出错（{status}），请稍后重试。"),
         "scanning": _("{session} · {gate}"),
+        "sessionSwitched": _("已切换到正在进行的场次"),
+        "notInRoster": _("名单中没有这张票"),
+        "rosterAge": _("离线判断：名单下载于 {time}，之后报名或重新发放的票不在其中。请核对对方的电子票。"),
+        "admitAnyway": _("仍然放行，联网后核对"),
+        "admittedUnchecked": _("已放行，待联网核对"),
+        "unknownPerson": _("名单外"),
+        "undoOffline": _("离线时无法撤销已上传的签到，请联网后再试。"),
     }
 
 
 @bp.get("/door/sw.js")
 def service_worker():
     """The service worker, served under /door/ so that its scope covers the door pages."""
-    response = Response(render_template("checkin/sw.js", version=_assets_version(),
-                                        assets=[url_for("static", filename=a) for a in SHELL_ASSETS]),
+    # The door page asks for its scripts with the version; app.css (from base.html) and qr-scanner's
+    # worker (loaded relative to its script) come without it: the service worker fetches the CSS
+    # network-first and keys the rest by their full URL.
+    assets = [_asset_url(a) if a in VERSIONED_ASSETS else url_for("static", filename=a) for a in SHELL_ASSETS]
+    response = Response(render_template("checkin/sw.js", version=_assets_version(), assets=assets,
+                                        network_first=[url_for("static", filename="css/app.css")]),
                         mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/door/"

@@ -5,6 +5,7 @@ database while they are sent. They run after the view has returned and its datab
 closed, so they get an ``ExportPlan`` (plain values) instead of the request's ORM objects. The XLSX is
 written to a temporary file during the request and sent from it.
 """
+import re
 import tempfile
 from urllib.parse import quote
 
@@ -14,7 +15,11 @@ from . import services
 
 
 def _attachment(filename: str) -> str:
-    return f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"
+    """A Content-Disposition with an ASCII ``filename`` (headers are Latin-1) and the real, possibly
+    Chinese, name in ``filename*``."""
+    ascii_name = re.sub(r"-{2,}", "-", filename.encode("ascii", "ignore").decode().replace('"', ""))
+    fallback = "attendance-" + ascii_name.strip("-_")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
 def _private(response: Response) -> Response:
@@ -37,6 +42,7 @@ def xlsx_response(event, filename: str, *, unmasked: bool) -> Response:
     spool.seek(0)
     response = send_file(spool, mimetype=services.XLSX_MIMETYPE, as_attachment=True, download_name=filename,
                          max_age=0, conditional=False, etag=False)
+    response.headers["Content-Disposition"] = _attachment(filename)  # same shape as the CSV's
     return _private(response)
 
 

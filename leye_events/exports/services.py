@@ -12,6 +12,7 @@ typed reason) is audited as such.
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,6 +21,7 @@ from typing import IO
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy import func
@@ -285,6 +287,8 @@ def write_xlsx(event: Event, rows, target: IO[bytes]) -> None:
     bold = Font(bold=True)
 
     def cell(value, *, font=None, number_format=None, text=False):
+        if isinstance(value, str):  # control characters (a pasted title) would make openpyxl refuse the sheet
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
         item = WriteOnlyCell(sheet, value=value)
         if text:
             item.data_type = "s"  # never a formula, whatever the text starts with
@@ -367,6 +371,13 @@ def sheet_rows(event: Event, *, unmask: bool = False) -> Iterator[AttendanceRow]
     return attendance_rows(event, unmask=unmask, statuses=SHEET_STATUSES)
 
 
+_UNSAFE_IN_FILENAME = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
+
+
 def export_filename(event: Event, extension: str, *, unmasked: bool) -> str:
+    """``签到名单-<event title>-<id>-<Shanghai time>.xlsx``: an organizer's downloads folder tells the
+    events apart. Characters that Windows or a header would refuse become ``_``."""
     stamp = to_local(utcnow()).strftime("%Y%m%d-%H%M")
-    return f"attendance-event-{event.id}-{stamp}{'-full' if unmasked else ''}.{extension}"
+    title = _UNSAFE_IN_FILENAME.sub("_", event.title or "").strip("_.")[:40]
+    full = "-" + _("完整") if unmasked else ""
+    return f"{_('签到名单')}-{title}-{event.id}-{stamp}{full}.{extension}"

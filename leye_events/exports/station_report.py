@@ -1,4 +1,5 @@
 """The figures of a station (or the district) for a period, as an XLSX report for the district."""
+from datetime import timedelta
 from typing import IO
 
 from flask_babel import gettext as _
@@ -33,21 +34,24 @@ def write_report(figures: fig.Figures, station, target: IO[bytes], breakdown=Non
     one row per station. ``breakdown`` is a list of (station, Figures)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    period = f"{to_local(figures.start):%Y-%m-%d} – {to_local(figures.end):%Y-%m-%d}"
-    _sheet(workbook, _("概况"), [_("指标"), _("数值")], [
+    # figures.end is the exclusive end (midnight after the last day): show the last day itself.
+    last_day = to_local(figures.end - timedelta(seconds=1))
+    period = f"{to_local(figures.start):%Y-%m-%d} – {last_day:%Y-%m-%d}"
+    defs = {key: str(text) for key, text in fig.DEFINITIONS.items()}
+    _sheet(workbook, _("概况"), [_("指标"), _("数值"), _("口径说明")], [
         [_("范围"), station.name if station is not None else _("杨浦区（全区）")],
         [_("统计期间"), period],
-        [_("活动场数"), figures.events],
-        [_("报名人数（已确认）"), figures.registrations],
+        [_("活动场数"), figures.events, defs["events"]],
+        [_("报名人数（已确认）"), figures.registrations, defs["registrations"]],
         [_("已结束活动的报名人数"), figures.registrations_ended],
         [_("到场人数"), figures.attended],
-        [_("到场率"), _share(figures.attendance_rate)],
-        [_("签到人次"), figures.attendances],
-        [_("服务人数"), figures.served],
-        [_("帮助就业人数"), figures.employed],
+        [_("到场率"), _share(figures.attendance_rate), defs["attendance_rate"]],
+        [_("签到人次"), figures.attendances, defs["attendances"]],
+        [_("服务人数"), figures.served, defs["served"]],
+        [_("帮助就业人数"), figures.employed, defs["employed"]],
         [_("离校未就业高校毕业生"), figures.graduates],
         [_("其中已就业"), figures.graduates_employed],
-        [_("离校未就业高校毕业生就业率"), _share(figures.graduate_employment_share)],
+        [_("离校未就业高校毕业生就业率"), _share(figures.graduate_employment_share), defs["graduate_share"]],
     ])
     _sheet(workbook, _("按活动类型"), [_("活动类型"), _("场数")], [list(item) for item in fig.kind_items(figures.events_by_kind)])
     served = dict(fig.category_items(figures.served_by_category))

@@ -6,6 +6,7 @@ Every download is audited.
 from flask import Blueprint, abort, render_template
 from flask_login import current_user, login_required
 
+from ..accounts.auth import can_manage_station
 from ..booking.counts import seat_counts
 from ..checkin.services import session_counts
 from ..core.errors import Forbidden, NotFound, ServiceError
@@ -47,6 +48,7 @@ def _page(event, form: UnmaskForm, status: int = 200):
         attended=session_counts(event),
         form=form,
         may_unmask=services.may_unmask(current_user, event),
+        may_manage=can_manage_station(current_user, event.station_id),
     ), status
 
 

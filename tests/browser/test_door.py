@@ -1,17 +1,20 @@
 """The door page in a real (headless) Chromium: a fake camera feed of a ticket, manual search and the
 offline queue (recipe: /work/shared/recipes/browser-qr-tests.md)."""
+import io
 import re
 import time
+from datetime import timedelta
 
 import pytest
+from PIL import Image
 
 from leye_events.checkin import services
 from leye_events.checkin.models import CheckIn, CheckInMethod, CheckInResult
-from leye_events.core.timeutil import to_local
+from leye_events.core.timeutil import to_local, utcnow
 from leye_events.extensions import db
 
 from ..checkin.helpers import door_staff, open_event, ticket
-from ..factories import make_user
+from ..factories import PASSWORD, make_event, make_user
 from .conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
 from .y4m import write_feed
 
@@ -176,3 +179,155 @@ def test_offline_scans_are_queued_and_uploaded_when_back_online(browser, open_do
     assert all(c.method == CheckInMethod.OFFLINE for c in uploaded)
     expect(page.locator("#door-count")).to_have_text("已签到 2 / 已确认 2")
     assert re.fullmatch(r"[0-9a-f-]{36}", uploaded[0].nonce)
+
+
+# --- review round: the whole path as people use it, and what a volunteer runs into ---------------
+
+def _log_in(page, login: str) -> None:
+    page.goto("/login")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("input[name=password]")).to_have_count(0)
+
+
+def test_ticket_registered_on_the_web_scans_green_and_its_url_offers_one_tap(
+        live_server, phone_page, camera_browser, open_door, event, staff):
+    zxingcpp = pytest.importorskip("zxingcpp")
+    fair = make_event(event.station, title="今晚招聘会", starts_in=timedelta(minutes=30))
+    make_user(name="林小雨", phone="13912340000")
+    seeker = phone_page
+    _log_in(seeker, "13912340000")
+    seeker.goto(f"/events/{fair.id}")
+    seeker.get_by_role("button", name="立即报名").click()
+    if seeker.get_by_role("button", name="确认报名").count():
+        seeker.get_by_role("button", name="确认报名").click()
+    expect(seeker.locator(".ticket-qr img")).to_be_visible()
+    ticket_url = seeker.url
+    assert "/tickets/" in ticket_url
+    # The camera sees what the seeker's QR says (decoded by an independent decoder).
+    png = seeker.request.get(seeker.locator("a[download]").get_attribute("href")).body()
+    [code] = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)).convert("L"))
+    assert code.text.endswith(ticket_url.rsplit("/", 1)[1])
+
+    page = open_door(camera_browser(code.text), camera=True)
+    page.goto(f"/door/{fair.id}")
+    expect(page.locator("#door-roster")).to_contain_text("名单已下载：1 人")
+    page.click("#door-start")
+    expect(page.locator("#door-where")).to_contain_text("未记录入口")
+    expect(page.locator("#door-result")).to_have_attribute("data-tone", "ok", timeout=15_000)
+    expect(page.locator("#door-result-title")).to_have_text("签到成功 林**")
+    expect(page.locator("#door-count")).to_have_text("已签到 1 / 已确认 1")
+
+    # The same door phone opens the ticket URL (its own camera app): a one-tap check-in is offered.
+    page.goto(ticket_url)
+    page.get_by_role("button", name="签到").click()
+    expect(page.locator(".door-result")).to_have_attribute("data-tone", "warn")
+    expect(page.locator(".door-result-title")).to_contain_text("已签到")
+    # The seeker's own ticket page offers nothing of the kind.
+    seeker.reload()
+    expect(seeker.get_by_role("button", name="签到")).to_have_count(0)
+
+
+def test_ticket_url_one_tap_admits_a_ticket_green(browser, open_door, event):
+    registration = ticket(event, seeker=make_user(name="王小明"))
+    page = open_door(browser)
+    page.goto(f"/tickets/{registration.ticket_code}")
+    page.get_by_role("button", name="签到").click()
+    expect(page.locator(".door-result")).to_have_attribute("data-tone", "ok")
+    expect(page.locator(".door-result-title")).to_have_text("签到成功 王**")
+    [checkin] = rows(registration_id=registration.id, result=CheckInResult.OK)
+    assert checkin.method == CheckInMethod.TICKET_URL
+
+
+def test_offline_a_ticket_missing_from_the_roster_can_be_admitted_and_is_checked_on_upload(browser, open_door, event):
+    known = ticket(event, seeker=make_user(name="王小明"))
+    page = open_door(browser)
+    # Registered after this phone downloaded the roster, then the Wi-Fi drops.
+    late = ticket(event, seeker=make_user(name="李四"))
+    page.context.set_offline(True)
+    page.click("#door-code-tool summary")
+    page.fill("#door-code", late.ticket_code)
+    page.press("#door-code", "Enter")
+    expect(page.locator("#door-result")).to_have_attribute("data-tone", "bad")
+    expect(page.locator("#door-result-title")).to_have_text("名单中没有这张票")
+    expect(page.locator("#door-result-detail")).to_contain_text("名单下载于")
+    expect(page.locator("#door-result-detail")).not_to_contain_text("自动上传")  # nothing was queued
+    expect(page.locator("#door-net")).to_have_text("离线 — 按已下载的名单判断")
+    page.get_by_role("button", name="仍然放行，联网后核对").click()
+    expect(page.locator("#door-result")).to_have_attribute("data-tone", "warn")
+    expect(page.locator("#door-result-title")).to_have_text("已放行，待联网核对")
+    expect(page.locator("#door-net")).to_have_text("离线 — 1 条待上传")
+    # A known ticket scanned next hides the button again.
+    page.fill("#door-code", known.ticket_code)
+    page.press("#door-code", "Enter")
+    expect(page.locator("#door-result-title")).to_have_text("签到成功 王**")
+    expect(page.get_by_role("button", name="仍然放行，联网后核对")).to_be_hidden()
+    # A forged code admitted the same way comes back as a problem for staff.
+    page.fill("#door-code", "Zz" * 12)
+    page.press("#door-code", "Enter")
+    page.get_by_role("button", name="仍然放行，联网后核对").click()
+    expect(page.locator("#door-net")).to_have_text("离线 — 3 条待上传")
+
+    page.context.set_offline(False)
+    expect(page.locator("#door-net")).to_be_hidden()
+    uploaded = wait_for_rows(2, result=CheckInResult.OK)
+    assert {c.registration_id for c in uploaded} == {known.id, late.id}
+    expect(page.locator("#door-problem-list li")).to_have_count(1)
+    expect(page.locator("#door-problem-list li")).to_have_text("名单外 …ZzZz：无效的票码")
+
+
+def test_walk_in_after_logging_in_again_and_for_a_phone_with_an_account(app, browser, live_server, open_door, event,
+                                                                        staff, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    page = open_door(browser)
+    # The page stayed open while the volunteer logged in again elsewhere: every token it holds is stale.
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = str(staff.id)
+        session["_fresh"] = True
+    page.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"],
+                               "value": client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value,
+                               "url": live_server.url}])
+    make_user(name="赵六", phone="13711112222")  # already has an account
+    page.click("#door-walkin-tool summary")
+    page.fill("#door-walkin-form input[name=name]", "赵 六")
+    page.fill("#door-walkin-form input[name=phone]", "137 1111 2222")
+    page.get_by_role("button", name="登记并签到").click()
+    expect(page.locator("#door-result")).to_have_attribute("data-tone", "ok")
+    expect(page.locator("#door-result-title")).to_have_text("签到成功 赵*")
+    expect(page.locator("#door-walkin-error")).to_be_hidden()
+    assert len(rows(result=CheckInResult.OK, method=CheckInMethod.WALK_IN)) == 1
+
+
+def test_the_page_follows_the_next_module_and_shows_it_big(browser, open_door, event, staff):
+    now = utcnow().replace(second=0, microsecond=0)
+    workshop = make_event(event.station, title="四模块工作坊", sessions=2)
+    workshop.sessions[0].starts_at, workshop.sessions[0].ends_at = now - timedelta(minutes=60), now + timedelta(minutes=5)
+    workshop.sessions[1].starts_at, workshop.sessions[1].ends_at = now + timedelta(minutes=10), now + timedelta(minutes=90)
+    db.session.commit()
+    first, second = (s.id for s in workshop.sessions)
+    page = open_door(browser)
+    page.clock.install()
+    page.goto(f"/door/{workshop.id}")
+    expect(page.locator("#door-session")).to_have_value(str(first))
+    page.fill("#door-gate", "A 门")
+    page.click("#door-start")
+    expect(page.locator("#door-where")).to_contain_text("第1场")
+    expect(page.locator("#door-where")).to_contain_text("A 门")
+    assert page.locator("#door-where").evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 18
+
+    page.clock.fast_forward("11:00")  # module 1 is over, module 2 is about to start
+    expect(page.locator("#door-session")).to_have_value(str(second))
+    expect(page.locator("#door-where")).to_contain_text("第2场")
+    expect(page.locator("#door-result-title")).to_have_text("已切换到正在进行的场次")
+
+
+def test_leaving_the_page_releases_the_camera(live_server, camera_browser, open_door, event):
+    page = open_door(camera_browser("not a ticket"), camera=True)
+    page.click("#door-start")
+    page.wait_for_function("() => { const v = document.getElementById('door-video'); "
+                           "return v.srcObject && v.srcObject.getVideoTracks().some(t => t.readyState === 'live'); }")
+    tracks = page.evaluate_handle("() => document.getElementById('door-video').srcObject.getTracks()")
+    page.evaluate("() => window.dispatchEvent(new PageTransitionEvent('pagehide', {persisted: true}))")
+    page.wait_for_function("tracks => tracks.every(t => t.readyState === 'ended')", arg=tracks)

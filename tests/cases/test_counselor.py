@@ -204,3 +204,37 @@ def test_caseload_filters(login):
     assert names("?q=常来") == {"常来者"}
     assert names(f"?q={never.phone[-4:]}") == {"新注册者"}
     assert names("?mine=1") == set()
+
+
+def test_employer_inputs_use_the_list_of_known_employers(login):
+    """The case page lists known employers in a <datalist>; both employer inputs must point to it."""
+    import re
+
+    site = Station()
+    seeker, case = _case(site)
+    web = login(site.counselor)
+    web.post(f"/cases/{case.id}/referral", data={"ref-employer": "上海已知单位有限公司", "ref-post": "文员"})
+    html = web.get(f"/cases/{case.id}").get_data(as_text=True)
+    datalist = re.search(r'<datalist id="([^"]+)">(.*?)</datalist>', html, re.S)
+    assert datalist and "上海已知单位有限公司" in datalist.group(2)
+    for name in ("ref-employer", "out-employer"):
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+        assert f'list="{datalist.group(1)}"' in tag, tag
+
+
+def test_outcome_form_starts_on_today_and_says_how_the_date_counts(login):
+    import re
+
+    from leye_events.core.timeutil import to_local, utcnow
+
+    site = Station()
+    seeker, case = _case(site)
+    html = login(site.counselor).get(f"/cases/{case.id}").get_data(as_text=True)
+    tag = re.search(r'<input[^>]*name="out-start_date"[^>]*>', html).group(0)
+    assert f'value="{to_local(utcnow()).date().isoformat()}"' in tag
+    assert "按入职日期统计" in html
+    # a posted empty date is still refused with the Chinese message, nothing saved
+    response = login(site.counselor).post(f"/cases/{case.id}/outcome",
+                                          data={"out-employer": "某公司", "out-start_date": ""})
+    assert response.status_code == 400 and "请填写入职日期" in response.get_data(as_text=True)
+    assert _count(Outcome) == 0

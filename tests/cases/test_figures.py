@@ -140,3 +140,13 @@ def test_bad_figures_parameters_are_4xx_never_500(query, client, token_for):
 def test_bar_chart_escapes_labels():
     svg = figures.bar_chart([("<b>x</b>", 3), ("y", 0)], title="t&t")
     assert "<b>" not in svg and "&lt;b&gt;" in svg and "t&amp;t" in svg
+
+
+def test_each_figure_shows_its_definition_next_to_it(counted, login):
+    html = login(counted["a"].organizer).get("/figures").get_data(as_text=True)
+    figures_list = html.split('id="figures"')[1].split("</dl>")[0]
+    # one definition right after each of the seven figures
+    assert figures_list.count('class="hint fig-def"') == 7
+    employed = figures_list.split('id="fig-employed"')[1]
+    assert employed.index("fig-def") < employed.index("<dt>")
+    assert "入职日期在所选时间段内" in employed.split("<dt>")[0]

@@ -68,7 +68,7 @@ def test_csv_has_one_masked_row_per_registration(client, workshop):
     assert by_id[workshop.rows["gone"].id][5] == "已取消"
     assert by_id[workshop.rows["queue"].id][5] == "候补中"
     text = response.get_data(as_text=True)
-    for secret in ("王小明", "13812345678", "李华", "13900001111"):
+    for secret in ("王小明", "13812345678", "李华", "13400001111"):
         assert secret not in text
     assert [e.details for e in audits("attendance.export")] == [{"format": "csv", "unmasked": False}]
     assert audits("attendance.unmask") == []
@@ -269,3 +269,26 @@ def test_streamed_over_a_real_server(live_server, workshop, fmt):
         assert len(response.json()["rows"]) == 5
     else:
         assert openpyxl.load_workbook(io.BytesIO(response.content)).active["B1"].value == "姓名"
+
+
+# --- file names --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_download_is_named_after_the_event(login, workshop, fmt):
+    """An organizer's downloads folder tells the lists apart: the file carries the event's title
+    (in filename*, with a plain ASCII fallback; characters Windows refuses become _)."""
+    from urllib.parse import quote, unquote
+
+    workshop.event.title = '求职沙龙: 简历/面试 "实战"'
+    db.session.commit()
+    response = login(workshop.staff["organizer"]).get(f"/manage/events/{workshop.event.id}/attendance.{fmt}")
+    response.close()  # the body is not needed here
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    disposition.encode("latin-1")  # a header must be Latin-1
+    fallback = disposition.split('filename="')[1].split('"')[0]
+    assert fallback.isascii() and fallback.endswith(f".{fmt}")
+    name = unquote(disposition.split("filename*=UTF-8''")[1])
+    assert name.startswith(f"签到名单-求职沙龙_简历_面试_实战-{workshop.event.id}-") and name.endswith(f".{fmt}")
+    assert not any(ch in name for ch in '\\/:*?"<>|')
+    assert quote("签到名单") in disposition

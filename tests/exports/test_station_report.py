@@ -61,3 +61,22 @@ def test_report_roles_and_bad_input(login, client):
     counselor = login(make_user(Role.COUNSELOR, station=station))
     for query in ("month=2026-13", "month=abc", "from=nonsense&to=2026-99-99", "month=99999-1"):
         assert counselor.get(f"/figures/report.xlsx?{query}").status_code == 200, query
+
+
+def test_report_period_ends_on_the_last_day_chosen_not_the_day_after(login):
+    station = make_station()
+    counselor = login(make_user(Role.COUNSELOR, station=station))
+    book = workbook_from(counselor.get("/figures/report.xlsx?from=2026-11-01&to=2026-11-15"))
+    assert summary(book)["统计期间"] == "2026-11-01 – 2026-11-15"
+    book = workbook_from(counselor.get("/figures/report.xlsx?month=2026-02"))
+    assert summary(book)["统计期间"] == "2026-02-01 – 2026-02-28"
+
+
+def test_report_explains_each_figure_next_to_it(login):
+    station = make_station()
+    book = workbook_from(login(make_user(Role.ORGANIZER, station=station)).get("/figures/report.xlsx"))
+    sheet = book.worksheets[0]
+    assert sheet["C1"].value == "口径说明"
+    notes = {row[0]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert "入职日期" in notes["帮助就业人数"]
+    assert "至少签到一场" in notes["到场率"]

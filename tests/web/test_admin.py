@@ -99,7 +99,8 @@ def test_staff_list_shows_role_station_masked_phone_and_state(admin_client, stat
 @pytest.mark.parametrize("role", ["door", "counselor", "organizer"])
 def test_admin_creates_a_station_staff_account(admin_client, admin, station, role, client):
     response = admin_client.post("/admin/staff", data=staff_data(role=role))
-    assert response.status_code == 302 and response.headers["Location"] == "/admin/staff"
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/admin/staff?role={role}&station=yinhang#create"
     user = db.session.execute(db.select(User).filter_by(phone="13611112222")).scalar_one()
     assert user.role == Role(role)
     assert user.station == station
@@ -196,3 +197,25 @@ def test_toggle_refuses_seekers_unknown_ids_and_bad_values(admin_client, station
     db.session.refresh(seeker)
     db.session.refresh(door)
     assert seeker.active and door.active
+
+
+def test_creating_door_volunteers_one_after_another_keeps_role_and_station(admin_client, station):
+    """After creating a door volunteer, the form is ready for the next one of the same station."""
+    import re
+
+    listing = page(admin_client.get("/admin/staff"))
+    assert 'href="#create"' in listing.split("<table")[0]  # a jump to the form above the long list
+    response = admin_client.post("/admin/staff", data=staff_data())
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/admin/staff?role=door&station=yinhang#create")
+    html = page(admin_client.get("/admin/staff?role=door&station=yinhang"))
+    form = html.split('id="create"')[1]
+    assert re.search(r'<option selected value="door">|<option value="door" selected>', form)
+    assert re.search(r'<option selected value="yinhang">|<option value="yinhang" selected>', form)
+    assert 'name="name"' in form and 'value="王签到"' not in form  # person fields start empty
+
+
+def test_prefill_with_odd_values_is_harmless(admin_client, station):
+    response = admin_client.get("/admin/staff?role=%00nonsense&station=" + "x" * 500)
+    assert response.status_code == 200
+    assert user_count() == 1

@@ -442,3 +442,49 @@ def test_unknown_event_is_404_for_organizers(login, organizer):
     assert web.get("/manage/events/424242/edit").status_code == 404
     assert web.get("/manage/events/99999999999999999999/edit").status_code == 404
     assert web.post("/manage/events/424242/publish").status_code == 404
+
+
+def test_manage_page_links_every_tool_of_the_event(login, organizer, station):
+    """From an event's manage page, one tap reaches its registrations, attendance exports, sign-in
+    sheet and door page; each session shows how many have checked in."""
+    from leye_events.checkin.services import Scan, check_in
+
+    event = make_event(station, sessions=2, starts_in=timedelta(minutes=-30))  # first session running now
+    registration = make_registration(event)
+    door = make_user(Role.DOOR, station=station)
+    first = event.sessions[0]
+    outcome = check_in(Scan(code=registration.ticket_code, event_id=event.id, session_id=first.id), staff=door)
+    assert outcome.result.value == "ok", outcome
+    db.session.commit()
+    web = login(organizer)
+    html = text(web.get(f"/manage/events/{event.id}"))
+    tools = html.split('id="event-tools"')[1].split("</div>")[0]
+    for url in (f"/manage/events/{event.id}/registrations", f"/manage/events/{event.id}/attendance",
+                f"/manage/events/{event.id}/attendance.xlsx", f"/manage/events/{event.id}/attendance/print",
+                f"/door/{event.id}"):
+        assert f'href="{url}"' in tools, url
+        assert web.get(url).status_code == 200, url
+    sessions = html.split('id="session-attendance"')[1].split("</ul>")[0]
+    assert sessions.count("已签到 1 人") == 1 and sessions.count("已签到 0 人") == 1
+
+
+def test_manage_list_links_each_events_registrations(login, organizer, station):
+    event = make_event(station)
+    html = text(login(organizer).get("/manage/events"))
+    assert f'href="/manage/events/{event.id}/registrations"' in html
+
+
+def test_registrations_and_attendance_pages_lead_back_to_the_manage_page(login, organizer, station):
+    event = make_event(station)
+    web = login(organizer)
+    for url in (f"/manage/events/{event.id}/registrations", f"/manage/events/{event.id}/attendance"):
+        assert f'href="/manage/events/{event.id}"' in text(web.get(url)), url
+    registrations = text(web.get(f"/manage/events/{event.id}/registrations"))
+    assert f'href="/door/{event.id}"' in registrations
+    assert "/cases/follow-up/" not in registrations  # organizers do not follow up on cases
+    counselor = login(make_user(Role.COUNSELOR, station=station))
+    registrations = text(counselor.get(f"/manage/events/{event.id}/registrations"))
+    assert f'href="/cases/follow-up/{event.id}"' in registrations
+    assert f'href="/manage/events/{event.id}"' not in registrations  # counselors cannot manage events
+    attendance = text(counselor.get(f"/manage/events/{event.id}/attendance"))
+    assert f'href="/manage/events/{event.id}/registrations" id="back-link"' in attendance

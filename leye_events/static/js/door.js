@@ -20,8 +20,15 @@
 
   let csrfToken = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
 
+  // The server's clock, as far as this device can tell (a phone's clock may be wrong).
+  const clockSkew = (config.serverNow || Date.now()) - Date.now();
+  const serverNow = () => Date.now() + clockSkew;
+
   const state = {
     sessionId: null,
+    followedSessionId: config.sessionId, // the session the page last chose by itself
+    rosterFetchedAt: 0,
+    rosterEvent: null,
     gate: "",
     device: "",
     roster: null, // Map code_hash -> entry
@@ -253,6 +260,7 @@
   }
 
   function show(tone, title, detail) {
+    $("door-admit-anyway").hidden = true;
     const box = $("door-result");
     box.dataset.tone = tone;
     $("door-result-title").textContent = title;
@@ -312,7 +320,9 @@
     (data.entries || []).forEach((entry) => map.set(entry.code_hash, entry));
     state.roster = map;
     state.rosterConfirmed = data.confirmed || 0;
-    $("door-roster").textContent = fill(T.rosterLoaded, { n: map.size, time: hhmm(localIso(new Date(fetchedAt))) });
+    state.rosterFetchedAt = fetchedAt;
+    state.rosterEvent = data.event || null;
+    $("door-roster").textContent = fill(T.rosterLoaded, { n: map.size, time: rosterTime(fetchedAt) });
   }
 
   async function loadRoster() {
@@ -372,10 +382,27 @@
     const code = extractCode(body.code);
     if (!code) { show("bad", config.labels.unknown_code, T.notATicket); return; }
     if (!state.roster) { show("bad", T.noRoster, ""); return; }
+    if (state.rosterEvent && state.rosterEvent.status === "cancelled") { show("bad", config.labels.event_cancelled, ""); return; }
+    const session = sessionById(state.sessionId);
+    const now = serverNow();
+    if (session && !(session.starts - config.opensBefore <= now && now <= session.ends + config.closesAfter)) {
+      show("bad", config.labels.not_open, T.offlineNote);
+      return;
+    }
     const hash = await sha256hex(code);
     const entry = state.roster.get(hash);
     const sid = String(state.sessionId);
-    if (!entry) { show("bad", config.labels.unknown_code, T.offlineNote); return; }
+    if (!entry) {
+      // Registered (or re-issued) after the roster was downloaded? Staff look at the ticket and decide.
+      const queued = await findQueued(hash, sid);
+      if (queued) {
+        showOutcome({ result: "already_checked_in", first_checked_in_at: queued.scanned_at, first_gate: queued.gate }, true);
+        return;
+      }
+      show("bad", T.notInRoster, fill(T.rosterAge, { time: rosterTime(state.rosterFetchedAt) }));
+      offerAdmitAnyway(body, hash);
+      return;
+    }
     const attendee = { name: entry.name, category: entry.category, walk_in: entry.walk_in };
     if (entry.status === "cancelled" || entry.status === "waitlisted") {
       showOutcome({ result: entry.status, message: config.labels[entry.status], attendee }, true);
@@ -385,21 +412,50 @@
       showOutcome({ result: "already_checked_in", first_checked_in_at: entry.checked_in[sid], first_gate: "", attendee }, true);
       return;
     }
-    await loadPending();
-    const queued = state.pending.find((item) => item.code_hash === hash && String(item.session_id) === sid);
+    const queued = await findQueued(hash, sid);
     if (queued) {
       showOutcome({ result: "already_checked_in", first_checked_in_at: queued.scanned_at, first_gate: queued.gate, attendee }, true);
       return;
     }
+    await queueOffline(body, hash, entry.name);
+    showOutcome({ result: "ok", attendee }, true);
+    renderCount(localCount(), state.rosterConfirmed);
+  }
+
+  async function findQueued(hash, sid) {
+    await loadPending();
+    return state.pending.find((item) => item.code_hash === hash && String(item.session_id) === sid);
+  }
+
+  async function queueOffline(body, hash, name) {
     const item = Object.assign({}, body, {
-      event_id: config.eventId, code_hash: hash, name: entry.name, queued_at: Date.now(),
+      event_id: config.eventId, code_hash: hash, name, queued_at: Date.now(),
     });
     await store.put("queue", item);
     await loadPending();
-    state.lastOk = { nonce: item.nonce, name: entry.name };
+    state.lastOk = { nonce: item.nonce, name };
     $("door-undo").disabled = false;
-    showOutcome({ result: "ok", attendee }, true);
-    renderCount(localCount(), state.rosterConfirmed);
+  }
+
+  /** A ticket missing from the roster: one tap admits it and queues it; the upload then checks it. */
+  function offerAdmitAnyway(body, hash) {
+    const button = $("door-admit-anyway");
+    button.hidden = false;
+    button.onclick = () => enqueueWork(async () => {
+      button.hidden = true;
+      const code = extractCode(body.code);
+      await queueOffline(body, hash, T.unknownPerson + " …" + code.slice(-4));
+      show("warn", T.admittedUnchecked, T.offlineNote);
+      renderCount(localCount(), state.rosterConfirmed);
+    });
+  }
+
+  function rosterTime(fetchedAt) {
+    if (!fetchedAt) return "";
+    const d = new Date(fetchedAt);
+    const iso = localIso(d);
+    const sameDay = new Date().toDateString() === d.toDateString();
+    return (sameDay ? "" : iso.slice(5, 10) + " ") + hhmm(iso);
   }
 
   async function submitScan(extra) {
@@ -505,10 +561,7 @@
   async function startCamera() {
     $("door-scanner").hidden = false;
     document.body.classList.add("door-scanning");
-    $("door-where").textContent = fill(T.scanning, {
-      session: $("door-session").selectedOptions[0] ? $("door-session").selectedOptions[0].textContent : "",
-      gate: state.gate || T.noGate,
-    });
+    renderWhere();
     if (!window.QrScanner) { show("bad", T.cameraError, ""); return; }
     if (!scanner) {
       scanner = new window.QrScanner($("door-video"), (result) => onDecoded(result.data), {
@@ -523,6 +576,14 @@
     } catch (e) {
       show("bad", T.cameraError, String(e && e.name ? e.name : e));
     }
+  }
+
+  function renderWhere() {
+    const option = $("door-session").selectedOptions[0];
+    $("door-where").textContent = fill(T.scanning, {
+      session: option && option.value ? option.textContent : T.noSession,
+      gate: state.gate || T.noGate,
+    });
   }
 
   function stopCamera() {
@@ -573,6 +634,8 @@
     const error = $("door-walkin-error");
     error.hidden = true;
     const data = new FormData(form);
+    await refreshToken(); // the form's own token may be stale (page left open, logged in again)
+    data.set("csrf_token", csrfToken);
     data.set("session_id", state.sessionId || "");
     data.set("gate", state.gate);
     data.set("device", state.device);
@@ -605,7 +668,7 @@
       try {
         r = await request(urls.undo, { method: "POST", json: { checkin_id: last.checkinId } });
       } catch (e) {
-        if (e instanceof Offline) { setOffline(true); show("bad", T.searchOffline, ""); return; }
+        if (e instanceof Offline) { setOffline(true); show("bad", T.undoOffline, ""); return; }
         throw e;
       }
       if (!r.ok) { show("bad", errorText(r), ""); return; }
@@ -615,6 +678,43 @@
     $("door-undo").disabled = true;
     show("info", T.undone, last.name || "");
     refreshStats();
+  }
+
+  // --- the session ---------------------------------------------------------------------------
+
+  function sessionById(id) {
+    return (config.sessions || []).find((s) => s.id === id) || null;
+  }
+
+  /** The same rule as the server's current_session: running now, else next to start, else last ended. */
+  function currentSessionId(now) {
+    const sessions = config.sessions || [];
+    const open = sessions.filter((s) => s.starts - config.opensBefore <= now && now <= s.ends + config.closesAfter);
+    const running = open.filter((s) => s.starts <= now && now <= s.ends);
+    const pick = (list, better) => list.reduce((a, b) => (a === null || better(b, a) ? b : a), null);
+    if (running.length) return pick(running, (b, a) => b.starts > a.starts || (b.starts === a.starts && b.id > a.id)).id;
+    const upcoming = open.filter((s) => s.starts > now);
+    if (upcoming.length) return pick(upcoming, (b, a) => b.starts < a.starts || (b.starts === a.starts && b.id < a.id)).id;
+    if (open.length) return pick(open, (b, a) => b.ends > a.ends || (b.ends === a.ends && b.id > a.id)).id;
+    return sessions.length === 1 ? sessions[0].id : null;
+  }
+
+  /** When the running session changes (the next module starts), the page switches to it and says so.
+      A session the volunteer picked by hand stays until the next change. */
+  function followSession() {
+    const id = currentSessionId(serverNow());
+    if (id === null || id === state.followedSessionId) return;
+    state.followedSessionId = id;
+    if (id === state.sessionId) return;
+    const select = $("door-session");
+    if (!Array.from(select.options).some((o) => o.value === String(id))) return;
+    select.value = String(id);
+    const blank = Array.from(select.options).find((o) => o.value === "");
+    if (blank) blank.remove();
+    readSetup();
+    renderWhere();
+    refreshStats();
+    show("info", T.sessionSwitched, select.selectedOptions[0].textContent);
   }
 
   // --- wiring ----------------------------------------------------------------------------------
@@ -632,7 +732,7 @@
     $("door-gate").value = storageGet(GATE_KEY);
     readSetup();
 
-    $("door-session").addEventListener("change", () => { readSetup(); refreshStats(); });
+    $("door-session").addEventListener("change", () => { readSetup(); renderWhere(); refreshStats(); });
     $("door-gate").addEventListener("change", readSetup);
     $("door-start").addEventListener("click", () => { readSetup(); unlockAudio(); startCamera(); });
     $("door-stop").addEventListener("click", stopCamera);
@@ -674,6 +774,9 @@
       if (state.pending.length && navigator.onLine) enqueueWork(flush);
     }, 15000);
     setInterval(() => { if (!state.offline) loadRoster(); }, 60000);
+    setInterval(followSession, 20000);
+    // Leaving the page (or putting it in the back/forward cache) releases the camera.
+    window.addEventListener("pagehide", stopCamera);
 
     if ("serviceWorker" in navigator && window.isSecureContext) {
       navigator.serviceWorker.register(urls.serviceWorker, { scope: "/door/" }).catch(() => {});

@@ -1,0 +1,78 @@
+"""Door problems found by trying the door as a volunteer would (review round)."""
+import json
+import os
+import re
+from datetime import timedelta
+
+from leye_events.checkin import services
+from leye_events.core.timeutil import utcnow
+from leye_events.events.models import EventSession
+from leye_events.extensions import db
+
+from ..factories import make_event
+from .helpers import door_staff
+
+
+def workshop(*modules: tuple[int, int]):
+    """An event whose modules start and end the given minutes from now."""
+    event = make_event(sessions=1, title="四模块工作坊")
+    now = utcnow().replace(second=0, microsecond=0)
+    event.sessions.clear()
+    for i, (start, end) in enumerate(modules):
+        event.sessions.append(EventSession(title=f"模块{i + 1}", starts_at=now + timedelta(minutes=start),
+                                           ends_at=now + timedelta(minutes=end)))
+    db.session.commit()
+    return event
+
+
+def test_default_session_is_the_running_module_not_the_next_one_starting_soon():
+    # Module 1 runs until 30 minutes from now, module 2 starts 15 minutes after it: latecomers of
+    # module 1 arriving now must not be booked into module 2.
+    event = workshop((-60, 30), (45, 135))
+    assert services.current_session(event, utcnow()).title == "模块1"
+
+
+def test_between_modules_the_next_one_is_the_default():
+    event = workshop((-90, -10), (15, 105))
+    assert services.current_session(event, utcnow()).title == "模块2"
+
+
+def test_after_the_last_module_its_door_stays_the_default_for_a_while():
+    event = workshop((-300, -200), (-150, -30))
+    assert services.current_session(event, utcnow()).title == "模块2"
+
+
+def test_no_open_door_for_a_multi_session_event_means_no_default():
+    event = workshop((300, 400), (500, 600))
+    assert services.current_session(event, utcnow()) is None
+
+
+def test_the_door_page_preselects_the_running_module(login):
+    event = workshop((-60, 30), (45, 135))
+    page = login(door_staff(event)).get(f"/door/{event.id}").get_data(as_text=True)
+    running = next(s for s in event.sessions if s.title == "模块1")
+    assert f'<option value="{running.id}" selected>' in page
+
+
+def test_door_page_scripts_carry_the_version_the_service_worker_caches(login, app):
+    # After a deploy the new page must not get an old door.js from an old worker's cache: the page asks
+    # for versioned URLs, and the worker caches exactly those.
+    event = workshop((-10, 110))
+    page = login(door_staff(event)).get(f"/door/{event.id}").get_data(as_text=True)
+    worker = app.test_client().get("/door/sw.js").get_data(as_text=True)
+    scripts = re.findall(r'<script src="([^"]+)"', page)
+    assert len(scripts) == 3
+    for src in scripts:
+        assert "?v=" in src, src
+        assert json.dumps(src) in worker, src
+    version = re.search(r'leye-door-(\w+)', worker).group(1)
+    assert all(src.endswith("v=" + version) for src in scripts)
+
+
+def test_changing_a_shell_file_changes_the_version(app, tmp_path, monkeypatch):
+    client = app.test_client()
+    before = re.search(r'leye-door-(\w+)', client.get("/door/sw.js").get_data(as_text=True)).group(1)
+    real = os.path.getmtime
+    monkeypatch.setattr(os.path, "getmtime", lambda p: real(p) + (1 if p.endswith("door.js") else 0))
+    after = re.search(r'leye-door-(\w+)', client.get("/door/sw.js").get_data(as_text=True)).group(1)
+    assert before != after
