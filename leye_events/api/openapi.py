@@ -624,7 +624,7 @@ PATHS = {
                 query("format", "Output format", {"type": "string", "enum": ["json", "csv", "xlsx"],
                                                    "default": "json"}),
                 query("unmask", "1 to show names and phones whole (audited)", {"type": "string", "enum": ["0", "1"]}),
-                query("reason", "Why the names and phones are needed; required with unmask=1",
+                query("reason", "Why the names and phones are needed (recorded in the audit log with the unmasking; optional)",
                       {"type": "string", "minLength": 2, "maxLength": 200}),
             ],
             responses={

@@ -1,7 +1,6 @@
 """Absolute URLs of the feeds, for pages, the API and e-mails."""
 from flask import url_for
 
-from ..accounts.models import Role
 from . import services
 
 
@@ -18,11 +17,11 @@ def station_feed_url(station) -> str:
 
 
 def personal_feed_url(user) -> str | None:
-    """The seeker's personal feed, creating its secret token on first use (the caller commits).
+    """The account's personal feed, creating its secret token on first use (the caller commits).
 
-    Staff accounts hold no registrations, so they have no personal feed.
+    A seeker's lists their registrations; a staff member's lists their station's events.
     """
-    if user is None or user.role != Role.SEEKER:
+    if user is None:
         return None
     return url_for("calendars.personal_feed", token=services.ensure_feed_token(user), _external=True)
 

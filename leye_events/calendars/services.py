@@ -22,7 +22,7 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from ..accounts.models import User
+from ..accounts.models import Role, User
 from ..audit.services import record
 from ..booking.models import Registration, RegistrationStatus
 from ..core.errors import NotFound
@@ -84,8 +84,9 @@ def station_by_slug(slug: str | None) -> Station:
     return station
 
 
-def _station_events_filter(station: Station, now: datetime):
-    """Published events and cancelled ones that had been published, not long past."""
+def _station_events_filter(station: Station | None, now: datetime):
+    """Published events and cancelled ones that had been published, not long past, of one station
+    (or of every station when ``station`` is None)."""
     from ..events.models import EventSession
 
     recent = (
@@ -97,10 +98,11 @@ def _station_events_filter(station: Station, now: datetime):
         Event.status == EventStatus.PUBLISHED,
         db.and_(Event.status == EventStatus.CANCELLED, Event.published_at.is_not(None)),
     )
-    return (Event.station_id == station.id, shown, recent)
+    conditions = (shown, recent)
+    return conditions if station is None else (Event.station_id == station.id, *conditions)
 
 
-def station_events(station: Station, now: datetime | None = None) -> list[Event]:
+def station_events(station: Station | None, now: datetime | None = None) -> list[Event]:
     now = now or utcnow()
     return db.session.scalars(
         db.select(Event)
@@ -123,11 +125,14 @@ def _feed_statuses():
 
 
 def personal_items(user: User) -> list[FeedItem]:
-    """One item per event the seeker holds a confirmed place at, or had one cancelled.
+    """A seeker's feed: one item per event they hold a confirmed place at, or had one cancelled.
+    A staff member's feed: their station's events (an admin's: every station's), for their work calendar.
 
     An event that has both (cancelled, then registered again) shows the live registration only, so
     that one UID never appears twice. A cancelled event shows as cancelled whatever the registration.
     """
+    if user.role != Role.SEEKER:
+        return [FeedItem(e, e.status == EventStatus.CANCELLED) for e in station_events(user.station)]
     registrations = db.session.scalars(
         db.select(Registration)
         .filter(Registration.seeker_id == user.id, Registration.status.in_(_feed_statuses()))
@@ -190,8 +195,8 @@ def _validators(*parts, last_modified: datetime | None) -> Validators:
     return Validators(hashlib.sha256(text.encode("utf-8")).hexdigest()[:32], last_modified)
 
 
-def _station_parts(station: Station) -> tuple:
-    return station.id, station.slug, station.name, station.address
+def _station_parts(station: Station | None) -> tuple:
+    return (station.id, station.slug, station.name, station.address) if station is not None else ("district",)
 
 
 def event_validators(event: Event) -> Validators:
@@ -200,7 +205,7 @@ def event_validators(event: Event) -> Validators:
                        *_station_parts(event.station), last_modified=event.updated_at)
 
 
-def station_validators(station: Station, now: datetime | None = None) -> Validators:
+def station_validators(station: Station | None, now: datetime | None = None) -> Validators:
     """One aggregate query over the station's feed events."""
     now = now or utcnow()
     count, newest, revisions, id_sum = db.session.execute(
@@ -212,7 +217,11 @@ def station_validators(station: Station, now: datetime | None = None) -> Validat
 
 
 def personal_validators(user: User) -> Validators:
-    """One aggregate query over the seeker's registrations and their events."""
+    """One aggregate query over the seeker's registrations and their events (staff: over their
+    station's feed events)."""
+    if user.role != Role.SEEKER:
+        station = station_validators(user.station)
+        return _validators("staff", user.id, user.calendar_token, station.etag, last_modified=station.last_modified)
     count, newest_registration, newest_event, revisions, id_sum = db.session.execute(
         db.select(func.count(Registration.id), func.max(Registration.updated_at), func.max(Event.updated_at),
                   func.sum(Event.revision), func.sum(Registration.id))

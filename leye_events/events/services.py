@@ -145,6 +145,8 @@ def update_event(event: Event, *, actor, sessions: list[SessionInput] | None = N
     if new_station is not None and new_station.id != event.station_id:
         _authorize(actor, new_station)
     status = values.pop("status", event.status)
+    if status == EventStatus.DRAFT and event.status == EventStatus.PUBLISHED:
+        _refuse_unpublishing_with_registrations(event)
     if "capacity" in values:
         values["capacity"] = _check_capacity(values["capacity"])
     capacity_changes = "capacity" in values and values["capacity"] != event.capacity
@@ -158,6 +160,17 @@ def update_event(event: Event, *, actor, sessions: list[SessionInput] | None = N
     event.revision += 1
     record("event.update", event, actor=actor, fields=sorted(values) + (["sessions"] if sessions is not None else []))
     return event
+
+
+def _refuse_unpublishing_with_registrations(event: Event) -> None:
+    """A published event that people registered for cannot go back to draft: they would lose it
+    from sight without being told. Cancelling the event tells them."""
+    from ..booking.counts import seat_counts
+
+    counts = seat_counts(event)
+    if counts.confirmed or counts.waitlisted:
+        raise ServiceError("has_registrations", _("已有人报名，不能改回草稿；如需停办，请取消活动（报名者会收到通知）。"),
+                           field="status")
 
 
 def _lock_for_capacity_change(event: Event, new_capacity) -> Event:

@@ -209,8 +209,9 @@ def test_me_for_staff(api, station):
         "category": None,
         "school": None,
         "graduation_year": None,
-        "calendar_url": None,
+        "calendar_url": data["calendar_url"],
     }
+    assert data["calendar_url"].startswith("http") and data["calendar_url"].endswith(".ics")
 
 
 def test_me_for_seeker_without_station(api):

@@ -244,3 +244,15 @@ def test_reissued_ticket_invalidates_the_old_code():
     assert services.registration_by_code(old) is None
     assert services.registration_by_code(registration.ticket_code).id == registration.id
     assert len(registration.ticket_code) >= 22  # at least 128 bits of randomness
+
+
+def test_a_published_event_with_registrations_cannot_go_back_to_draft():
+    event = make_event()
+    organizer = make_user(Role.ORGANIZER, station=event.station)
+    event_services.update_event(event, actor=organizer, status=EventStatus.DRAFT)  # nobody registered: fine
+    db.session.commit()
+    event_services.update_event(event, actor=organizer, status=EventStatus.PUBLISHED)
+    register(event)
+    with pytest.raises(ServiceError) as caught:
+        event_services.update_event(event, actor=organizer, status=EventStatus.DRAFT)
+    assert caught.value.code == "has_registrations"

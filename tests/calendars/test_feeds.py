@@ -1,6 +1,7 @@
 """The .ics feeds: parsed by icalendar and by vobject (an independent parser), times at +08:00,
 stable UIDs, SEQUENCE from the event's revision, cancelled as cancelled, conditional GET, tokens."""
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import icalendar
 import pytest
@@ -255,17 +256,24 @@ def test_reset_token_kills_the_old_url(client, login, station):
     assert db.session.scalar(db.select(AuditEntry).filter_by(action="calendar.token_reset")).actor_id == seeker.id
 
 
-def test_reset_needs_login_and_a_seeker(client, login, station):
+def test_reset_needs_login(client):
     assert client.post("/account/calendar/reset").status_code in (302, 401)
-    organizer = make_user(Role.ORGANIZER, station)
-    assert login(organizer).post("/account/calendar/reset").status_code == 404
 
 
-def test_staff_have_no_personal_feed(client, login, token_for, station):
+def test_staff_feed_lists_their_stations_events(client, login, token_for, station):
+    """API.md gives every account a calendar_url; a staff member's feed is their station's events."""
     organizer = make_user(Role.ORGANIZER, station)
+    mine = make_event(station, title="本站沙龙")
+    make_event(title="别站讲座")
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token_for(organizer)}"}).get_json()
-    assert me["calendar_url"] is None
-    assert "calendar-url" not in login(organizer).get("/account").get_data(as_text=True)
+    assert me["calendar_url"].startswith("http")
+    feed = client.get(urlsplit(me["calendar_url"]).path)
+    assert feed.status_code == 200
+    summaries = [str(c.get("summary")) for c in icalendar.Calendar.from_ical(feed.data).walk("VEVENT")]
+    assert any(mine.title in s for s in summaries) and not any("别站讲座" in s for s in summaries)
+    assert "calendar-url" in login(organizer).get("/account").get_data(as_text=True)
+    assert login(organizer).post("/account/calendar/reset").status_code == 302
+    assert client.get(urlsplit(me["calendar_url"]).path).status_code == 404
 
 
 def test_inactive_account_feed_is_404(client, station):
