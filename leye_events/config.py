@@ -48,6 +48,8 @@ class DefaultConfig:
     MAIL_USERNAME = ""
     MAIL_PASSWORD = ""
     MAIL_FROM = "乐业活动 <noreply@leye.example>"
+    # Row locks for capacity and check-in. Only tests turn this off, to show the race it prevents.
+    LOCKING_ENABLED = True
     EVENTS_PER_PAGE = 20
     API_PAGE_SIZE = 50
     API_MAX_PAGE_SIZE = 200

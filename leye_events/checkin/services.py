@@ -303,6 +303,7 @@ def walk_in(event_id: int, *, staff: User, name: str, phone: str, category=None,
         raise ServiceError("event_cancelled", _("该活动已取消。"))
     _resolve_session(event, session_id, utcnow())  # refuse an unknown session before creating anything
     phone = accounts.normalize_phone(phone)
+    begin_locking_transaction()  # account, registration and check-in: one transaction, on SQLite too
     seeker = accounts.find_by_login(phone)
     if seeker is None:
         seeker = accounts.create_walk_in_seeker(name=name, phone=phone, category=category, actor=staff,

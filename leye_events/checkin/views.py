@@ -388,7 +388,12 @@ def _door_helpers():
     def may_check_in_ticket(event) -> bool:
         return current_user.is_authenticated and services.may_check_in(current_user, event)
 
-    return {"may_check_in_ticket": may_check_in_ticket, "ticket_check_in_form": TicketCheckInForm}
+    def ticket_check_in_session(event):
+        """The session a one-tap check-in from the ticket page goes to (the one running now)."""
+        return services.current_session(event, utcnow())
+
+    return {"may_check_in_ticket": may_check_in_ticket, "ticket_check_in_form": TicketCheckInForm,
+            "ticket_check_in_session": ticket_check_in_session}
 
 
 @bp.post("/tickets/<code>/check-in")

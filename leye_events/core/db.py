@@ -3,7 +3,9 @@ import time
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from ..extensions import db
 from .errors import ServiceError
@@ -22,12 +24,26 @@ def begin_locking_transaction() -> None:
     On SQLite, commit what the session holds and start a transaction that owns the write lock
     (``BEGIN IMMEDIATE``). On PostgreSQL, keep the transaction and bound how long a row lock
     may be waited for (``lock_timeout``); callers then lock rows with ``lock_row``.
+    Inside a transaction that is already locking this does nothing, so a service that calls others
+    (walk-in: account, registration, check-in) stays one transaction.
     """
+    if db.session.info.get(_LOCKING):
+        return
     if is_sqlite():
         db.session.commit()
         db.session.connection(execution_options={IMMEDIATE_OPTION: True})
     else:
         db.session.execute(db.text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))
+    db.session.info[_LOCKING] = True
+
+
+_LOCKING = "leye_locking_transaction"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _locking_transaction_ended(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the outermost transaction: committed, rolled back or closed
+        session.info.pop(_LOCKING, None)
 
 
 def lock_row(model, row_id):
@@ -38,7 +54,7 @@ def lock_row(model, row_id):
     lock cannot be had in time.
     """
     query = db.select(model).where(model.id == row_id).execution_options(populate_existing=True)
-    if current_app.config.get("LOCKING_ENABLED", True):
+    if current_app.config["LOCKING_ENABLED"]:
         query = query.with_for_update()
     try:
         return db.session.execute(query).scalar_one_or_none()

@@ -23,14 +23,22 @@ from ..factories import make_event, make_registration, make_token, make_user
 pytestmark = pytest.mark.live
 
 
+_ABSENT = object()
+
+
 @contextmanager
 def configured(app, **settings):
-    saved = {key: app.config.get(key) for key in settings}
+    """Change config keys for the block; afterwards restore them (removing those that were absent)."""
+    saved = {key: app.config.get(key, _ABSENT) for key in settings}
     app.config.update(settings)
     try:
         yield
     finally:
-        app.config.update(saved)
+        for key, value in saved.items():
+            if value is _ABSENT:
+                app.config.pop(key, None)
+            else:
+                app.config[key] = value
 
 
 def fire_together(calls, workers=32):

@@ -216,3 +216,21 @@ def test_walk_in_bad_phone_saves_nothing():
     assert caught.value.field == "phone"
     db.session.rollback()
     assert db.session.execute(db.select(db.func.count()).select_from(Registration)).scalar_one() == 0
+
+
+def test_walk_in_is_one_transaction_if_registration_fails_no_account_stays(monkeypatch):
+    from leye_events.accounts.models import User
+    from leye_events.booking import services as booking
+    from leye_events.core.db import begin_locking_transaction
+
+    event = open_event()
+
+    def refuse(*args, **kwargs):  # fails the way the real one can: after taking its lock
+        begin_locking_transaction()
+        raise ServiceError("busy", "系统繁忙", status=503)
+
+    monkeypatch.setattr(booking, "register", refuse)
+    with pytest.raises(ServiceError):
+        services.walk_in(event.id, staff=door_staff(event), name="钱七", phone="13700007777")
+    db.session.rollback()
+    assert db.session.execute(db.select(User).filter_by(phone="13700007777")).scalar_one_or_none() is None
