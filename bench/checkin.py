@@ -22,7 +22,6 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from bench.common import (  # noqa: E402
     drive,
     event_station,
-    format_row,
     fresh_database,
     gunicorn,
     health_calls,
@@ -30,9 +29,9 @@ from bench.common import (  # noqa: E402
     insert_seekers,
     insert_staff,
     insert_tokens,
-    machine,
     migrate,
     naive_utcnow,
+    print_run,
     summary,
 )
 
@@ -99,13 +98,8 @@ def main() -> int:
 
     outcomes = Counter(result for _, result in results)
     statuses = Counter(status for status, _ in results)
-    print(f"check-in: {args.tickets} tickets, {args.doors} doors, {len(plan)} scans (10% repeats), "
-          f"gunicorn -w {args.workers}, PostgreSQL")
-    print(f"machine: {machine()}")
-    print(format_row("POST /api/v1/checkins", scans))
-    print(format_row("GET /api/v1/health (ceiling)", ceiling))
-    print(f"ratio scans/ceiling: {scans['per_second'] / ceiling['per_second']:.2f}")
-    print(f"HTTP statuses: {dict(statuses)}")
+    print_run(f"check-in: {args.tickets} tickets, {args.doors} doors, {len(plan)} scans (10% repeats), "
+              f"gunicorn -w {args.workers}, PostgreSQL", "POST /api/v1/checkins", scans, ceiling, statuses)
     print(f"outcomes: ok={outcomes['ok']} (must be {args.tickets}), "
           f"already_checked_in={outcomes['already_checked_in']} (must be {args.tickets // 10}), "
           f"other={sum(v for k, v in outcomes.items() if k not in ('ok', 'already_checked_in'))}")

@@ -189,3 +189,13 @@ def insert_tokens(conn, user_ids: list[int]) -> list[str]:
 def naive_utcnow() -> datetime:
     """Now in UTC without tzinfo: how the app stores times (see core/timeutil.UTCDateTime)."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def print_run(title: str, label: str, figures: dict, ceiling: dict, statuses) -> None:
+    """The common part of a benchmark's report: what ran, where, and the figures against the ceiling."""
+    print(title)
+    print(f"machine: {machine()}")
+    print(format_row(label, figures))
+    print(format_row("GET /api/v1/health (ceiling)", ceiling))
+    print(f"ratio to ceiling: {figures['per_second'] / ceiling['per_second']:.2f}")
+    print(f"HTTP statuses: {dict(sorted(statuses.items()))}")

@@ -9,6 +9,7 @@ endpoint on the same server in the same run as the ceiling.
 """
 import argparse
 import sys
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,15 +20,14 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 
 from bench.common import (  # noqa: E402
     drive,
-    format_row,
     fresh_database,
     gunicorn,
     health_calls,
     insert_event,
     insert_seekers,
     insert_tokens,
-    machine,
     migrate,
+    print_run,
     summary,
 )
 
@@ -81,17 +81,10 @@ def main() -> int:
             ceiling = summary(ceiling_latencies, ceiling_wall)
         confirmed, dense, waitlisted = check(url, event_id)
 
-    statuses = {}
-    for status, _ in results:
-        statuses[status] = statuses.get(status, 0) + 1
+    statuses = Counter(status for status, _ in results)
     expected_waitlist = args.seekers - args.capacity
-    print(f"registration rush: {args.seekers} seekers, {args.capacity} seats, {args.concurrency} clients, "
-          f"gunicorn -w {args.workers}, PostgreSQL")
-    print(f"machine: {machine()}")
-    print(format_row("POST registrations", rush))
-    print(format_row("GET /api/v1/health (ceiling)", ceiling))
-    print(f"ratio registrations/ceiling: {rush['per_second'] / ceiling['per_second']:.2f}")
-    print(f"HTTP statuses: {dict(sorted(statuses.items()))}")
+    print_run(f"registration rush: {args.seekers} seekers, {args.capacity} seats, {args.concurrency} clients, "
+              f"gunicorn -w {args.workers}, PostgreSQL", "POST registrations", rush, ceiling, statuses)
     print(f"confirmed: {confirmed} (must be {args.capacity})")
     print(f"waitlist: {waitlisted} positions, dense 1..{waitlisted}: {dense} (must be 1..{expected_waitlist})")
     ok = confirmed == args.capacity and dense and waitlisted == expected_waitlist and statuses == {201: args.seekers}

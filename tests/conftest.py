@@ -9,6 +9,7 @@ from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from leye_events import create_app
+from leye_events.core.db import delete_all_rows
 from leye_events.extensions import db
 
 from .factories import make_token
@@ -63,22 +64,11 @@ def app(tmp_path_factory):
         db.engine.dispose()
 
 
-def _empty_all_tables() -> None:
-    tables = list(reversed(db.metadata.sorted_tables))
-    if is_postgres():
-        names = ", ".join(t.name for t in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
-    db.session.commit()
-
-
 @pytest.fixture(autouse=True)
 def _app_context(app):
     """Every test runs inside an app context on empty tables."""
     with app.app_context():
-        _empty_all_tables()
+        delete_all_rows()
         yield
         db.session.remove()
 

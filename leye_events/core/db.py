@@ -71,3 +71,16 @@ def race_window() -> None:
     delay = current_app.config.get("RACE_WINDOW_SECONDS")
     if delay:
         time.sleep(delay)
+
+
+def delete_all_rows() -> None:
+    """Delete every row of every table and commit; the schema and migration history stay.
+    (``seed-demo --force`` and the tests' clean slate.)"""
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(table.name for table in tables)
+        db.session.execute(db.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()

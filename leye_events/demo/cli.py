@@ -2,9 +2,10 @@
 import click
 from flask.cli import with_appcontext
 
+from ..core.db import delete_all_rows
 from ..core.errors import ServiceError
 from ..extensions import db
-from .seed import database_is_empty, seed_demo, wipe_database
+from .seed import database_is_empty, seed_demo
 
 
 @click.command("seed-demo")
@@ -24,7 +25,7 @@ def seed_demo_command(force: bool, if_empty: bool):
                 "The database is not empty; seed-demo only fills an empty one. "
                 "Use --force to DELETE all existing data and seed again."
             )
-        wipe_database()
+        delete_all_rows()
         click.echo("seed-demo: existing data deleted (--force).")
     try:
         result = seed_demo()

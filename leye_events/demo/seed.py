@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from sqlalchemy import func, text
+from sqlalchemy import func
 
 from ..accounts.models import User
 from ..accounts.services import create_user, signup_seeker
@@ -31,18 +31,6 @@ def database_is_empty() -> bool:
         if db.session.execute(db.select(func.count()).select_from(model)).scalar_one():
             return False
     return True
-
-
-def wipe_database() -> None:
-    """Delete every row of every table (the schema and migration history stay)."""
-    tables = list(reversed(db.metadata.sorted_tables))
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(table.name for table in tables)
-        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
-    db.session.commit()
 
 
 def _at(day: datetime, hhmm: str) -> datetime:
