@@ -681,8 +681,31 @@ PATHS = {
 }
 
 
+def _extensions() -> list:
+    """Feature parts of the document: every module ``openapi_<feature>.py`` beside this one, each with
+    ``PATHS``, ``SCHEMAS`` and optionally ``TAGS``, so a feature describes its endpoints in its own file."""
+    import importlib
+    import pkgutil
+
+    names = sorted(m.name for m in pkgutil.iter_modules(_package_path())
+                   if m.name.startswith("openapi_"))
+    return [importlib.import_module(f"{__package__}.{name}") for name in names]
+
+
+def _package_path() -> list[str]:
+    import os
+
+    return [os.path.dirname(__file__)]
+
+
 def openapi_document() -> dict:
     """The whole OpenAPI document (a fresh dict; callers may change it)."""
+    paths, schemas = copy.deepcopy(PATHS), copy.deepcopy(SCHEMAS)
+    tags = ["accounts", "stations", "events", "booking", "checkin", "cases", "meta"]
+    for module in _extensions():
+        paths.update(copy.deepcopy(module.PATHS))
+        schemas.update(copy.deepcopy(module.SCHEMAS))
+        tags += [tag for tag in getattr(module, "TAGS", ()) if tag not in tags]
     return {
         "openapi": "3.1.0",
         "info": {
@@ -693,12 +716,12 @@ def openapi_document() -> dict:
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearerAuth": []}],
-        "tags": [{"name": name} for name in ("accounts", "stations", "events", "booking", "checkin", "cases", "meta")],
-        "paths": copy.deepcopy(PATHS),
+        "tags": [{"name": name} for name in tags],
+        "paths": paths,
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                                "description": "POST /auth/token, or `flask tokens create`"}},
-            "schemas": copy.deepcopy(SCHEMAS),
+            "schemas": schemas,
             "responses": copy.deepcopy(RESPONSES),
         },
     }
