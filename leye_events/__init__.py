@@ -26,6 +26,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         count = int(app.config["PROXY_COUNT"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+    from .core.urls import BoundedIntConverter
+
+    app.url_map.converters["int"] = BoundedIntConverter
     from . import models  # noqa: F401  (every table, for the metadata)
     from .core import sqlite  # noqa: F401  (SQLite connection settings)
     from .notifications import handlers  # noqa: F401  (mail on cancellations and promotions)
@@ -83,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from .events.views import bp as events_bp
     from .exports.views import bp as exports_bp
     from .i18n import bp as i18n_bp
+    from .security import init_security
     from .stations.views import bp as stations_bp
 
     for blueprint in (events_bp, stations_bp, booking_bp, accounts_bp, admin_bp, i18n_bp, api_bp, checkin_bp,
@@ -90,13 +94,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(cases_bp)
     register_error_pages(app)
-
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+    init_security(app)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -35,6 +35,14 @@ class DefaultConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PRIVACY_NOTICE_VERSION = "2026-11"
+    # Web logins last a day, or 30 days with "remember me"; API tokens a year (devices at the door).
+    LOGIN_SESSION_DAYS = 1
+    LOGIN_SESSION_REMEMBER_DAYS = 30
+    REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
+    API_TOKEN_DAYS = 365
+    # Wrong passwords in a row before an account refuses logins for a while.
+    LOGIN_LOCKOUT_THRESHOLD = 10
+    LOGIN_LOCKOUT_MINUTES = 15
     # Number of trusted reverse proxies in front of the app (nginx: 1), so that rate limits and
     # logs see the visitor's address from X-Forwarded-For instead of the proxy's.
     PROXY_COUNT = 0

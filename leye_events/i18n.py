@@ -1,7 +1,7 @@
 """Language choice: Chinese first, English on request (``?lang=en`` or the switch in the footer)."""
-from urllib.parse import urlparse
-
 from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
+
+from .core.urls import safe_next_url, same_site_path
 
 bp = Blueprint("i18n", __name__)
 
@@ -23,8 +23,5 @@ def switch_language(code: str):
     """Remember the chosen language and go back where the visitor came from (same site only)."""
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    target = request.args.get("next") or request.referrer or ""
-    parsed = urlparse(target)
-    if parsed.netloc and parsed.netloc != request.host:
-        target = ""
+    target = safe_next_url(request.args.get("next")) or same_site_path(request.referrer, request.host)
     return redirect(target or url_for("events.home"))

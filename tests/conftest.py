@@ -12,7 +12,7 @@ from leye_events import create_app
 from leye_events.core.db import delete_all_rows
 from leye_events.extensions import db
 
-from .factories import make_token
+from .factories import login_id_for, make_token
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()
 
@@ -84,8 +84,9 @@ def login(app):
 
     def _login(user):
         client = app.test_client()
+        login_id = login_id_for(user)
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
+            session["_user_id"] = login_id
             session["_fresh"] = True
         return client
 

@@ -7,6 +7,7 @@ from werkzeug.security import generate_password_hash
 
 from leye_events.accounts.models import Role, SeekerCategory, User
 from leye_events.accounts.services import issue_token
+from leye_events.accounts.sessions import start_login_session
 from leye_events.booking.models import Registration, RegistrationStatus
 from leye_events.core.timeutil import utcnow
 from leye_events.events.models import Event, EventKind, EventSession, EventStatus
@@ -102,6 +103,18 @@ def make_registration(event: Event, seeker: User | None = None, **kw) -> Registr
     db.session.add(registration)
     db.session.commit()
     return registration
+
+
+def login_id_for(user: User) -> str:
+    """A committed web login session for ``user``: the value Flask-Login keeps as ``_user_id``."""
+    from flask import current_app
+
+    with current_app.test_request_context():
+        start_login_session(user, remember=False)
+        login_id = user.get_id()
+        user.login_session_secret = None
+    db.session.commit()
+    return login_id
 
 
 def make_token(user: User) -> str:

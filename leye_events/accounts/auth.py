@@ -5,9 +5,10 @@ from flask import Flask, abort, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..extensions import db, login_manager
-from .models import Role, User
+from ..extensions import login_manager
+from .models import Role
 from .services import user_for_token
+from .sessions import user_for_login_id
 
 
 def bearer_token_from_request() -> str | None:
@@ -26,10 +27,8 @@ def init_login(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        if not user_id.isdigit():
-            return None
-        return db.session.get(User, int(user_id))
+    def load_user(login_id: str):
+        return user_for_login_id(login_id)
 
     @login_manager.request_loader
     def load_user_from_bearer(req):

@@ -74,8 +74,20 @@ class User(UserMixin, db.Model):
     active = db.Column(db.Boolean, nullable=False, default=True)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     last_login_at = db.Column(UTCDateTime)
+    # Per-account lockout after repeated wrong passwords (next to the per-address rate limit).
+    failed_logins = db.Column(db.Integer, nullable=False, default=0)
+    locked_until = db.Column(UTCDateTime)
 
     station = db.relationship("Station")
+
+    # The secret of the login session this object was loaded through (web requests only);
+    # Flask-Login stores ``get_id()`` in the session and the remember-me cookie.
+    login_session_secret = None
+
+    def get_id(self) -> str:
+        if self.login_session_secret:
+            return f"{self.id}:{self.login_session_secret}"
+        return str(self.id)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
@@ -124,7 +136,7 @@ def hash_token(token: str) -> str:
 
 
 class ApiToken(db.Model):
-    """A bearer token for the JSON API; only its hash is stored."""
+    """A bearer token for the JSON API; only its hash is stored. Dead after ``expires_at``."""
 
     __tablename__ = "api_tokens"
 
@@ -133,5 +145,23 @@ class ApiToken(db.Model):
     token_hash = db.Column(db.String(64), nullable=False, unique=True)
     label = db.Column(db.String(100), nullable=False, default="")
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = db.Column(UTCDateTime, nullable=False)
 
     user = db.relationship("User")
+
+
+class LoginSession(db.Model):
+    """A web login: the session cookie and the remember-me cookie name it by a secret whose hash is kept.
+
+    Logging out deletes the row, so a copied cookie dies with it; a password change deletes the
+    other rows of the account.
+    """
+
+    __tablename__ = "login_sessions"
+
+    id = db.Column(db.Integer, primary_key=True)
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    secret_hash = db.Column(db.String(64), nullable=False, unique=True)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    expires_at = db.Column(UTCDateTime, nullable=False)
+    user_agent = db.Column(db.String(200), nullable=False, default="")

@@ -4,11 +4,12 @@ The only place that creates or changes users and tokens. Callers commit.
 """
 import re
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.services import record
 from ..core.errors import Conflict, ServiceError
@@ -16,6 +17,7 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 from ..stations.models import Station
 from .models import STAFF_ROLES, ApiToken, Role, SeekerCategory, User, hash_token
+from .sessions import end_all_sessions, end_other_sessions
 
 MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
 PASSWORD_MIN_LENGTH = 8
@@ -189,42 +191,84 @@ def find_by_login(login: str | None) -> User | None:
     return db.session.execute(db.select(User).filter_by(phone=phone)).scalar_one_or_none()
 
 
+_DUMMY_HASH: list[str] = []
+
+
+def _spend_password_check(password: str) -> None:
+    """Check ``password`` against a throwaway hash, so a missing account costs the same time."""
+    if not _DUMMY_HASH:
+        _DUMMY_HASH.append(generate_password_hash(secrets.token_hex(16)))
+    check_password_hash(_DUMMY_HASH[0], password)
+
+
 def authenticate(login, password) -> User | None:
-    """The active account matching ``login`` (email or phone) and ``password``, else None."""
+    """The active account matching ``login`` (email or phone) and ``password``, else None.
+
+    Takes as long whether or not the account exists. After ``LOGIN_LOCKOUT_THRESHOLD`` wrong
+    passwords in a row the account refuses every password for ``LOGIN_LOCKOUT_MINUTES``; the
+    counts are changed on the session, so the caller commits on failure too.
+    """
+    password = password if isinstance(password, str) else ""
     user = find_by_login(login)
-    if user is None or not isinstance(password, str) or not user.check_password(password) or not user.active:
+    if user is None:
+        _spend_password_check(password)
         return None
-    user.last_login_at = utcnow()
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        _spend_password_check(password)
+        return None
+    if not user.check_password(password):
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= current_app.config["LOGIN_LOCKOUT_THRESHOLD"]:
+            user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+            user.failed_logins = 0
+            record("account.locked", user)
+        return None
+    if not user.active:
+        return None
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
     return user
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Set a new password; every other login session and every API token of the account ends."""
     if not user.check_password(current_password or ""):
         raise ServiceError("wrong_password", _("当前密码不正确。"), field="current_password")
     user.set_password(check_password_rules(new_password))
+    end_other_sessions(user, revoke_tokens=True)
     record("account.password_change", user, actor=user)
 
 
 def set_active(user: User, active: bool, *, actor: User) -> None:
-    """Enable or disable an account (admin page)."""
+    """Enable or disable an account (admin page); disabling ends its sessions and tokens."""
     user.active = active
+    if not active:
+        end_all_sessions(user)
     record("account.enable" if active else "account.disable", user, actor=actor)
 
 
-def issue_token(user: User, label: str = "") -> str:
-    """Create an API token for ``user`` and return it in clear; only its hash is kept."""
+def issue_token(user: User, label: str = "", *, days: int | None = None) -> str:
+    """Create an API token for ``user`` and return it in clear; only its hash is kept.
+
+    It expires after ``days`` (default ``API_TOKEN_DAYS``).
+    """
+    days = days or current_app.config["API_TOKEN_DAYS"]
     token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=user, token_hash=hash_token(token), label=(label or "")[:100]))
+    db.session.add(ApiToken(user=user, token_hash=hash_token(token), label=(label or "")[:100],
+                            expires_at=utcnow() + timedelta(days=days)))
     record("token.issue", user, actor=user, label=label or "")
     return token
 
 
 def user_for_token(token: str) -> User | None:
-    """The active account owning ``token``, else None."""
+    """The active account owning the unexpired ``token``, else None."""
     if not token or len(token) > 200:
         return None
     user = db.session.execute(
-        db.select(User).join(ApiToken, ApiToken.user_id == User.id).filter(ApiToken.token_hash == hash_token(token))
+        db.select(User).join(ApiToken, ApiToken.user_id == User.id)
+        .filter(ApiToken.token_hash == hash_token(token), ApiToken.expires_at > utcnow())
     ).scalar_one_or_none()
     return user if user is not None and user.active else None
 

@@ -1,6 +1,4 @@
 """Account pages: sign-up, login, logout, the account page and the privacy notice."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -8,30 +6,20 @@ from sqlalchemy.exc import IntegrityError
 
 from ..calendars.links import personal_feed_url, webcal
 from ..core.errors import ServiceError
+from ..core.urls import safe_next_url
 from ..extensions import db, limiter
 from . import services
 from .forms import STUDENT_LIKE_CATEGORIES, LoginForm, LogoutForm, PasswordChangeForm, SignupForm
+from .sessions import end_login_session, start_login_session
 
 bp = Blueprint("accounts", __name__)
 
 
-def safe_next_url(target: str | None) -> str | None:
-    """``target`` when it is a path on this site (``/events/3?x=1``), else None.
-
-    Refuses absolute URLs, scheme-relative ``//host`` and anything a browser could read as
-    another host (backslashes, control characters).
-    """
-    if not isinstance(target, str):
-        return None
-    target = target.strip()
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    if any(ord(char) < 32 or ord(char) == 127 for char in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
+def _log_in(user, *, remember: bool = False) -> None:
+    """Open a login session (its row is committed here) and put it in the cookies."""
+    start_login_session(user, remember=remember, user_agent=request.user_agent.string)
+    db.session.commit()
+    login_user(user, remember=remember)
 
 
 def _redirect_after_login():
@@ -81,7 +69,7 @@ def signup():
             db.session.rollback()
             form.phone.errors = [*form.phone.errors, _("该手机号或邮箱已注册，请直接登录。")]
         else:
-            login_user(user)
+            _log_in(user)
             flash(_("注册成功，欢迎使用乐业活动！"), "success")
             return _redirect_after_login()
     return render_template(
@@ -100,12 +88,12 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.login.data, form.password.data)
+        db.session.commit()  # failed-login count, lockout or last_login_at
         if user is None:
-            db.session.rollback()
-            form.form_errors.append(_("手机号/邮箱或密码不正确；如账号已停用，请联系乐业空间工作人员。"))
+            form.form_errors.append(_("手机号/邮箱或密码不正确；多次输错后账号会暂时锁定，请稍后再试。"
+                                      "如账号已停用，请联系乐业空间工作人员。"))
         else:
-            db.session.commit()  # last_login_at
-            login_user(user, remember=bool(form.remember.data))
+            _log_in(user, remember=bool(form.remember.data))
             return _redirect_after_login()
     return render_template("accounts/login.html", form=form, next_url=safe_next_url(request.args.get("next")))
 
@@ -117,6 +105,8 @@ def logout():
         return redirect(url_for("events.home"))
     form = LogoutForm()
     if request.method == "POST" and form.validate_on_submit():
+        end_login_session(current_user._get_current_object())
+        db.session.commit()
         logout_user()
         flash(_("您已退出登录。"), "info")
         return redirect(url_for("events.home"))

@@ -29,6 +29,7 @@ def create_token():
     password = p.text(body, "password", required=True)
     label = p.text(body, "label")
     user = accounts.authenticate(login, password)
+    db.session.commit()  # failed-login count or lockout
     if user is None:
         raise ServiceError("invalid_credentials", _("账号或密码不正确。"), status=401)
     token = accounts.issue_token(user, label if isinstance(label, str) else "api")

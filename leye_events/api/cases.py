@@ -70,6 +70,9 @@ def get_case(seeker_id: int):
     return jsonify(body)
 
 
+FIGURES_YEARS = (2000, 2100)
+
+
 @bp.get("/figures")
 @require_roles(Role.SEEKER, Role.DOOR, Role.COUNSELOR, Role.ORGANIZER, Role.ADMIN)
 def get_figures():
@@ -87,6 +90,10 @@ def get_figures():
     now = utcnow()
     end = query_moment("to", end_of_day=True) or now
     start = query_moment("from") or end - timedelta(days=30)
+    for name, moment in (("from", start), ("to", end)):
+        if not FIGURES_YEARS[0] <= moment.year <= FIGURES_YEARS[1]:
+            raise invalid_parameter(name, _("日期应在 %(first)s 年到 %(last)s 年之间。",
+                                            first=FIGURES_YEARS[0], last=FIGURES_YEARS[1]))
     if end <= start:
         raise invalid_parameter("to", _("结束时间须晚于开始时间。"))
     if end - start > MAX_RANGE:

@@ -8,6 +8,7 @@ import copy
 
 from flask import jsonify
 
+from ..core.urls import MAX_ID
 from . import bp
 
 API_VERSION = "1.0.0"
@@ -68,7 +69,7 @@ def operation(summary: str, responses: dict, *, tag: str, secured: bool = True, 
 
 def path_id(name: str, description: str) -> dict:
     return {"name": name, "in": "path", "required": True, "description": description,
-            "schema": {"type": "integer", "minimum": 1}}
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
 
 
 def query(name: str, description: str, schema: dict) -> dict:

@@ -19,7 +19,8 @@ from ..booking.services import registration_by_code
 from ..core.errors import NotFound, ServiceError
 from ..core.timeutil import isoformat_local, utcnow
 from ..events.models import Event, EventSession, EventStatus
-from ..extensions import db
+from ..extensions import db, talisman
+from ..security import DOOR_PERMISSIONS_POLICY
 from . import services
 from .forms import TicketCheckInForm, WalkInForm
 from .models import CHECKIN_RESULT_LABELS, CheckIn, CheckInMethod, CheckInResult
@@ -54,9 +55,9 @@ SHELL_ASSETS = (
 VERSIONED_ASSETS = ("js/door.js", "vendor/qr-scanner/qr-scanner.umd.min.js", "vendor/js-sha256/sha256.min.js")
 
 
-def _with_csp(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = DOOR_CSP
-    return response
+def door_page_headers(view):
+    """The door's pages: their own strict CSP (nothing inline), and the only camera permission."""
+    return talisman(content_security_policy=DOOR_CSP, permissions_policy=DOOR_PERMISSIONS_POLICY)(view)
 
 
 def _checked_id(value) -> int:
@@ -132,12 +133,14 @@ def _door_events(user) -> list[Event]:
 
 @bp.get("/door")
 @roles_required(*services.DOOR_ROLES)
+@door_page_headers
 def index():
-    return _with_csp(Response(render_template("checkin/index.html", events=_door_events(current_user))))
+    return render_template("checkin/index.html", events=_door_events(current_user))
 
 
 @bp.get("/door/<int:event_id>")
 @roles_required(*services.DOOR_ROLES)
+@door_page_headers
 def door(event_id: int):
     try:
         event = services.door_event(_checked_id(event_id), current_user)
@@ -171,7 +174,7 @@ def door(event_id: int):
     }
     page = render_template("checkin/door.html", event=event, current=current, config=config, walk_in_form=WalkInForm(),
                            asset_url=_asset_url)
-    return _with_csp(Response(page))
+    return page
 
 
 def _ms(moment) -> int:
@@ -225,6 +228,7 @@ def _door_texts() -> dict:
 
 
 @bp.get("/door/sw.js")
+@door_page_headers
 def service_worker():
     """The service worker, served under /door/ so that its scope covers the door pages."""
     # The door page asks for its scripts with the version; app.css (from base.html) and qr-scanner's
@@ -236,7 +240,7 @@ def service_worker():
                         mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/door/"
-    return _with_csp(response)
+    return response
 
 
 def _assets_version() -> str:

@@ -14,7 +14,7 @@ from leye_events.core.timeutil import to_local, utcnow
 from leye_events.extensions import db
 
 from ..checkin.helpers import door_staff, open_event, ticket
-from ..factories import PASSWORD, make_event, make_user
+from ..factories import PASSWORD, login_id_for, make_event, make_user
 from .conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
 from .y4m import write_feed
 
@@ -41,7 +41,7 @@ def open_door(app, live_server, staff, event):
     contexts = []
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(staff.id)
+        session["_user_id"] = login_id_for(staff)
         session["_fresh"] = True
     cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
 
@@ -284,7 +284,7 @@ def test_walk_in_after_logging_in_again_and_for_a_phone_with_an_account(app, bro
     # The page stayed open while the volunteer logged in again elsewhere: every token it holds is stale.
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(staff.id)
+        session["_user_id"] = login_id_for(staff)
         session["_fresh"] = True
     page.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"],
                                "value": client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value,

@@ -1,0 +1,92 @@
+"""Web login sessions and API tokens that can be ended: logout, password change, revocation.
+
+A login makes a ``LoginSession`` row whose secret travels in the session cookie and the remember-me
+cookie (through ``User.get_id()``). A request is logged in only while that row exists and has not
+expired, so logging out, changing the password or revoking ends copied cookies too. Callers commit.
+"""
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+
+from ..audit.services import record
+from ..core.timeutil import utcnow
+from ..extensions import db
+from .models import ApiToken, LoginSession, User, hash_token
+
+
+def start_login_session(user: User, *, remember: bool, user_agent: str = "") -> None:
+    """Open a login session for ``user`` and attach its secret, before ``login_user(user)``."""
+    now = utcnow()
+    days = current_app.config["LOGIN_SESSION_REMEMBER_DAYS" if remember else "LOGIN_SESSION_DAYS"]
+    secret = secrets.token_urlsafe(32)
+    db.session.execute(db.delete(LoginSession).where(LoginSession.user_id == user.id,
+                                                     LoginSession.expires_at < now))
+    db.session.add(LoginSession(user_id=user.id, secret_hash=hash_token(secret), created_at=now,
+                                expires_at=now + timedelta(days=days), user_agent=(user_agent or "")[:200]))
+    user.login_session_secret = secret
+
+
+def user_for_login_id(login_id: str) -> User | None:
+    """The active account whose live login session ``login_id`` (``"<user id>:<secret>"``) names."""
+    user_id, _, secret = (login_id or "").partition(":")
+    if not user_id.isdigit() or not secret or len(secret) > 100:
+        return None
+    user = db.session.execute(
+        db.select(User).join(LoginSession, LoginSession.user_id == User.id).where(
+            LoginSession.secret_hash == hash_token(secret),
+            LoginSession.user_id == int(user_id),
+            LoginSession.expires_at > utcnow(),
+        )
+    ).scalar_one_or_none()
+    if user is None or not user.active:
+        return None
+    user.login_session_secret = secret
+    return user
+
+
+def end_login_session(user: User) -> None:
+    """Log out: the current login session stops working everywhere, copied cookies included."""
+    if user.login_session_secret:
+        db.session.execute(db.delete(LoginSession).where(
+            LoginSession.secret_hash == hash_token(user.login_session_secret)))
+        user.login_session_secret = None
+
+
+def end_other_sessions(user: User, *, revoke_tokens: bool) -> int:
+    """End every login session of ``user`` but the current one (and every API token if asked).
+
+    Returns how many sessions and tokens ended.
+    """
+    query = db.delete(LoginSession).where(LoginSession.user_id == user.id)
+    if user.login_session_secret:
+        query = query.where(LoginSession.secret_hash != hash_token(user.login_session_secret))
+    ended = db.session.execute(query).rowcount or 0
+    if revoke_tokens:
+        ended += db.session.execute(db.delete(ApiToken).where(ApiToken.user_id == user.id)).rowcount or 0
+    return ended
+
+
+def end_all_sessions(user: User) -> None:
+    """Every login session and API token of ``user`` stops working (deletion, disabling)."""
+    user.login_session_secret = None
+    db.session.execute(db.delete(LoginSession).where(LoginSession.user_id == user.id))
+    db.session.execute(db.delete(ApiToken).where(ApiToken.user_id == user.id))
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    """The live API tokens of ``user``, newest first."""
+    return list(db.session.execute(
+        db.select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.expires_at > utcnow())
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
+    ).scalars())
+
+
+def revoke_token(user: User, token_id: int) -> bool:
+    """Delete one of ``user``'s tokens; False when it is not theirs (or gone)."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        return False
+    db.session.delete(token)
+    record("token.revoke", user, actor=user, label=token.label)
+    return True

@@ -1,0 +1,75 @@
+"""HTTP security headers (through Flask-Talisman), Secure cookies over HTTPS, and no-store for
+anything built for one person.
+
+Flask-Talisman writes CSP (with a per-request nonce for the few inline scripts), HSTS on HTTPS,
+Permissions-Policy, frame and referrer rules and ``X-Content-Type-Options``. The app itself runs behind
+a reverse proxy that terminates TLS (``FLASK_PROXY_COUNT``), so Talisman does not redirect to HTTPS;
+cookies get ``Secure`` whenever the request came over HTTPS, which keeps plain-HTTP development working.
+"""
+from flask import Flask, request
+from flask_login import current_user
+
+from .extensions import talisman
+
+SITE_CSP = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",  # a few style="" attributes; styles cannot run code
+    "img-src": "'self' data: blob:",
+    "connect-src": "'self'",
+    "worker-src": "'self' blob:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+# Only the door page may use the camera (see ``checkin.views``); nothing may use the rest.
+PERMISSIONS_POLICY = {
+    "camera": "()", "microphone": "()", "geolocation": "()", "payment": "()", "usb": "()",
+    "browsing-topics": "()",
+}
+DOOR_PERMISSIONS_POLICY = {**PERMISSIONS_POLICY, "camera": "(self)"}
+
+# Pages anyone holding a secret URL may open, which still show a person's data.
+PERSONAL_ENDPOINTS = frozenset({"booking.ticket", "booking.ticket_qr", "calendars.personal_feed"})
+
+
+def init_security(app: Flask) -> None:
+    talisman.init_app(
+        app,
+        force_https=False,
+        session_cookie_secure=False,  # set per request below
+        frame_options="DENY",
+        referrer_policy="same-origin",
+        content_security_policy=SITE_CSP,
+        content_security_policy_nonce_in=["script-src"],
+        permissions_policy=PERMISSIONS_POLICY,
+        strict_transport_security=True,
+        strict_transport_security_include_subdomains=False,
+    )
+    app.after_request(_secure_cookies_over_https)
+    app.after_request(_no_store_for_personal_answers)
+
+
+def _secure_cookies_over_https(response):
+    """Mark every cookie ``Secure`` when the visitor reached us over HTTPS."""
+    if not request.is_secure:
+        return response
+    cookies = response.headers.getlist("Set-Cookie")
+    if cookies and any("secure" not in cookie.lower() for cookie in cookies):
+        response.headers.remove("Set-Cookie")
+        for cookie in cookies:
+            response.headers.add("Set-Cookie", cookie if "; secure" in cookie.lower() else cookie + "; Secure")
+    return response
+
+
+def _no_store_for_personal_answers(response):
+    """Nothing shown to a logged-in account (or on a secret personal URL) stays in a cache."""
+    if request.endpoint == "static" or "Cache-Control" in response.headers and "no-store" in response.headers[
+            "Cache-Control"]:
+        return response
+    personal = request.endpoint in PERSONAL_ENDPOINTS or request.headers.get("Authorization")
+    if personal or current_user.is_authenticated:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
