@@ -48,20 +48,30 @@ def init_security(app: Flask) -> None:
         strict_transport_security=True,
         strict_transport_security_include_subdomains=False,
     )
-    app.after_request(_secure_cookies_over_https)
     app.after_request(_no_store_for_personal_answers)
+    app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)
 
 
-def _secure_cookies_over_https(response):
-    """Mark every cookie ``Secure`` when the visitor reached us over HTTPS."""
-    if not request.is_secure:
-        return response
-    cookies = response.headers.getlist("Set-Cookie")
-    if cookies and any("secure" not in cookie.lower() for cookie in cookies):
-        response.headers.remove("Set-Cookie")
-        for cookie in cookies:
-            response.headers.add("Set-Cookie", cookie if "; secure" in cookie.lower() else cookie + "; Secure")
-    return response
+class SecureCookiesOverHttps:
+    """WSGI middleware: every cookie gets ``Secure`` when the request came over HTTPS.
+
+    A middleware rather than a hook, because Flask writes the session cookie (and Flask-Login the
+    remember-me cookie) after the app's own ``after_request`` hooks have run. It wraps ProxyFix, which
+    sets the scheme from ``X-Forwarded-Proto`` in the same environ before the response starts.
+    """
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        def start(status, headers, exc_info=None):
+            if environ.get("wsgi.url_scheme") == "https":
+                headers = [(name, value + "; Secure")
+                           if name.lower() == "set-cookie" and "; secure" not in value.lower() else (name, value)
+                           for name, value in headers]
+            return start_response(status, headers, exc_info)
+
+        return self.wsgi_app(environ, start)
 
 
 def _no_store_for_personal_answers(response):

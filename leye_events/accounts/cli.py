@@ -44,13 +44,15 @@ def create_user_command(email, password, role, station_slug, name, phone):
 @tokens_cli.command("create")
 @click.option("--email", required=True, help="Email (or mobile number) of the account.")
 @click.option("--label", default="", help="What the token is for, e.g. the scanner's name.")
-def create_token_command(email, label):
+@click.option("--days", type=click.IntRange(1, 3650), default=None,
+              help="Days until the token expires (default: API_TOKEN_DAYS, 365).")
+def create_token_command(email, label, days):
     """Print a new API bearer token for an account, and nothing else."""
     user = find_by_login(email)
     if user is None:
         raise click.ClickException(f"No account with the login {email!r}.")
     if not user.active:
         raise click.ClickException(f"The account {email!r} is disabled.")
-    token = issue_token(user, label)
+    token = issue_token(user, label, days=days)
     db.session.commit()
     click.echo(token)

@@ -8,9 +8,9 @@ from ..calendars.links import personal_feed_url, webcal
 from ..core.errors import ServiceError
 from ..core.urls import safe_next_url
 from ..extensions import db, limiter
-from . import services
+from . import services, sessions
 from .forms import STUDENT_LIKE_CATEGORIES, LoginForm, LogoutForm, PasswordChangeForm, SignupForm
-from .sessions import end_login_session, start_login_session
+from .sessions import end_login_session, start_login_session, tokens_of
 
 bp = Blueprint("accounts", __name__)
 
@@ -130,7 +130,27 @@ def account():
     feed_url = personal_feed_url(current_user)  # a seeker's feed token is made on first view
     db.session.commit()
     return render_template("accounts/account.html", form=form, user=current_user, calendar_url=feed_url,
-                           calendar_webcal=webcal(feed_url) if feed_url else None)
+                           calendar_webcal=webcal(feed_url) if feed_url else None,
+                           tokens=tokens_of(current_user))
+
+
+@bp.post("/account/sessions/end-others")
+@login_required
+def end_other_sessions():
+    """Log out every other browser of this account (its API tokens stay)."""
+    sessions.end_other_sessions(current_user._get_current_object(), revoke_tokens=False)
+    db.session.commit()
+    flash(_("已退出其他设备上的登录。"), "success")
+    return redirect(url_for("accounts.account") + "#sessions")
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    if sessions.revoke_token(current_user._get_current_object(), token_id):
+        db.session.commit()
+        flash(_("令牌已吊销，立即失效。"), "success")
+    return redirect(url_for("accounts.account") + "#sessions")
 
 
 @bp.get("/privacy")

@@ -29,12 +29,12 @@ def _unmask() -> bool:
 
 @bp.get("/events/<int:event_id>/attendance")
 def event_attendance(event_id: int):
-    """One row per registration with per-session check-in times; masked unless ``unmask=1`` (with a
-    ``reason``) by an organizer or counselor of the event's station. Every export is audited."""
+    """One row per registration with per-session check-in times; masked unless ``unmask=1`` with a
+    ``reason`` by an organizer or counselor of the event's station. Every export is audited."""
     user = api_user()
     fmt, unmask = _format(), _unmask()
     reason = request.args.get("reason")
-    event = services.authorize_export(event_id, user, fmt=fmt, unmask=unmask, reason=reason, reason_required=False)
+    event = services.authorize_export(event_id, user, fmt=fmt, unmask=unmask, reason=reason)
     db.session.commit()
     if fmt == "json":
         return responses.json_response(event_json(event, seat_counts(event)), event, unmasked=unmask)

@@ -625,7 +625,8 @@ PATHS = {
                 query("format", "Output format", {"type": "string", "enum": ["json", "csv", "xlsx"],
                                                    "default": "json"}),
                 query("unmask", "1 to show names and phones whole (audited)", {"type": "string", "enum": ["0", "1"]}),
-                query("reason", "Why the names and phones are needed (recorded in the audit log with the unmasking; optional)",
+                query("reason", "Why the names and phones are needed; required with unmask=1 "
+                      "(422 reason_required without), recorded in the audit log with the unmasking",
                       {"type": "string", "minLength": 2, "maxLength": 200}),
             ],
             responses={
@@ -638,7 +639,7 @@ PATHS = {
                             "schema": {"type": "string", "format": "binary"}},
                     },
                 },
-                **errors(400, 401, 403, 404),
+                **errors(400, 401, 403, 404, 422),
             },
         )
     },

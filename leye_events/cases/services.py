@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import Role, SeekerCategory, User
-from ..audit.services import record
+from ..audit.services import clean_reason, record
 from ..booking.models import Registration, RegistrationStatus
 from ..checkin.models import CheckIn, CheckInResult
 from ..core.errors import Forbidden, NotFound, ServiceError
@@ -161,6 +161,19 @@ def open_case(case: Case, viewer: User) -> Case:
     record("case.view", case, actor=viewer, station_id=case.station_id, seeker_id=case.seeker_id,
            notes=may_see_notes(viewer))
     return case
+
+
+def reveal_phone(case: Case, viewer: User, reason) -> str:
+    """The seeker's whole phone number for ``viewer``, who typed ``reason`` (audited with it).
+
+    Anyone who may view the case may see the number once they say why; 422 ``reason_required``
+    without a reason.
+    """
+    if not may_view_case(viewer, case):
+        raise Forbidden("forbidden", _("您无权查看该服务档案。"))
+    record("case.unmask", case, actor=viewer, station_id=case.station_id, seeker_id=case.seeker_id,
+           reason=clean_reason(reason))
+    return case.seeker.phone or ""
 
 
 def open_case_of_seeker(seeker_id, viewer: User) -> Case:
@@ -653,11 +666,14 @@ def caseload(user: User, filters: CaseloadFilter, *, page: int = 1, now: datetim
     """The cases a counselor (their station) or an admin (any, or one station) may work, filtered.
 
     Returns (rows, total). Missing cases are created first, so every seeker of the station shows.
+    Every read is audited (the filters, never the search text: it may be a name or a phone).
     """
     if user.role not in CASE_WORK_ROLES:
         raise Forbidden("forbidden", _("只有服务专员可以查看服务对象名单。"))
     now = now or utcnow()
     station_id = user.station_id if user.role != Role.ADMIN else filters.station_id
+    record("caseload.view", None, actor=user, station_id=station_id, page=page, searched=bool(filters.q),
+           category=(filters.category or "")[:40], status=(filters.status or "")[:40])
     ensure_cases(station_id)
     last_attendance = (
         db.select(func.max(CaseEntry.occurred_at))

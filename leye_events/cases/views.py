@@ -100,16 +100,15 @@ def _fill_choices(case, outcome_form, case_form):
         SelectChoice(u.id, u.name) for u in services.station_counselors(case.station_id)]
 
 
-def _render_case(case, status=200, **forms):
+def _render_case(case, status=200, *, phone: str | None = None, unmask_error: str = "", **forms):
+    """The case page; the phone stays masked unless ``phone`` was revealed with a reason."""
     notes = services.may_see_notes(current_user)
     can_work = services.may_work_case(current_user, case)
     referrals = db.session.execute(db.select(Referral).filter_by(case_id=case.id).order_by(Referral.id.desc())).scalars().all()
     return render_template(
         "cases/case.html", case=case, seeker=case.seeker,
         items=services.timeline(case, include_notes=notes), show_notes=notes, can_work=can_work,
-        # The phone is shown whole only here, on the case page of one's own station (admins: any).
-        phone=case.seeker.phone if (current_user.role == Role.ADMIN or current_user.station_id == case.station_id)
-        else case.seeker.masked_phone,
+        phone=phone or case.seeker.masked_phone, phone_revealed=bool(phone), unmask_error=unmask_error,
         referrals=referrals, employers=services.employers() if can_work else [],
         **_case_forms(case, **forms),
     ), status
@@ -136,6 +135,20 @@ def case_page(case_id: int):
     services.open_case(case, current_user)
     db.session.commit()
     return _render_case(case)
+
+
+@bp.post("/cases/<int:case_id>/unmask")
+@roles_required(*VIEWERS)
+def unmask_phone(case_id: int):
+    """Show the whole phone number on the case page, with a typed reason (audited)."""
+    case = _viewable_case(case_id)
+    try:
+        phone = services.reveal_phone(case, current_user, request.form.get("reason"))
+    except ServiceError as error:
+        db.session.rollback()
+        return _render_case(case, 422, unmask_error=error.message)
+    db.session.commit()
+    return _render_case(case, phone=phone)
 
 
 @bp.get("/seekers/<int:seeker_id>/case")

@@ -28,27 +28,21 @@ from sqlalchemy import func
 from sqlalchemy.orm import aliased
 
 from ..accounts.models import SEEKER_CATEGORY_LABELS, Role, SeekerCategory, User
-from ..audit.services import record
+from ..audit.services import clean_reason, record
 from ..booking.models import REGISTRATION_STATUS_LABELS, Registration, RegistrationStatus
 from ..checkin.models import CheckIn, CheckInResult
-from ..core.errors import Forbidden, NotFound, ServiceError
+from ..core.errors import Forbidden, NotFound
 from ..core.masking import mask_name, mask_phone
+from ..core.spreadsheet import csv_row, keep_as_text
 from ..core.timeutil import isoformat_local, to_local, utcnow
 from ..events.models import Event
 from ..extensions import db
 
 FORMATS = ("csv", "xlsx", "json")
 MAX_ID = 2**31 - 1
-MIN_REASON, MAX_REASON = 2, 200
 BATCH = 1000
 CSV_CHUNK_ROWS = 500
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Spreadsheet programs run a cell that starts with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class ReasonRequired(ServiceError):
-    status = 400
 
 
 # --- who may ---------------------------------------------------------------------------------------
@@ -68,17 +62,6 @@ def may_unmask(user, event: Event) -> bool:
             and user.station_id is not None and user.station_id == event.station_id)
 
 
-def clean_reason(reason) -> str:
-    """The typed reason for unmasking; 400 ``reason_required`` when missing, too short or too long."""
-    text = " ".join(reason.replace("\x00", "").split()) if isinstance(reason, str) else ""
-    if len(text) < MIN_REASON:
-        raise ReasonRequired("reason_required", _("查看完整姓名和手机号须填写理由（至少 %(n)d 个字）。", n=MIN_REASON),
-                             field="reason")
-    if len(text) > MAX_REASON:
-        raise ReasonRequired("reason_too_long", _("理由不能超过 %(n)d 个字。", n=MAX_REASON), field="reason")
-    return text
-
-
 def exportable_event(event_id, user) -> Event:
     """The event whose attendance ``user`` may export; NotFound / Forbidden otherwise."""
     event = db.session.get(Event, event_id) if isinstance(event_id, int) and 0 < event_id <= MAX_ID else None
@@ -89,21 +72,18 @@ def exportable_event(event_id, user) -> Event:
     return event
 
 
-def authorize_export(event_id, user, *, fmt: str, unmask: bool = False, reason=None,
-                     reason_required: bool = True) -> Event:
+def authorize_export(event_id, user, *, fmt: str, unmask: bool = False, reason=None) -> Event:
     """Check access for an export and record it in the audit log (the caller commits).
 
     Unmasking is refused (403 ``unmask_forbidden``) to anyone but the station's organizers and
-    counselors. People type a reason (``reason_required``); API clients may give one, as API.md
-    asks only for ``unmask=1`` — either way the unmasking is audited.
+    counselors, and needs a typed reason (422 ``reason_required``), which the audit entry keeps.
     """
     event = exportable_event(event_id, user)
     details = {"format": fmt, "unmasked": bool(unmask)}
     if unmask:
         if not may_unmask(user, event):
             raise Forbidden("unmask_forbidden", _("您的角色不能查看完整的姓名和手机号。"))
-        given = reason not in (None, "")
-        details["reason"] = clean_reason(reason) if given or reason_required else ""
+        details["reason"] = clean_reason(reason)
     record("attendance.unmask" if unmask else "attendance.export", event, actor=user,
            station_id=event.station_id, **details)
     return event
@@ -234,19 +214,15 @@ def local_naive(moment: datetime | None) -> datetime | None:
     return to_local(moment).replace(tzinfo=None, microsecond=0) if moment else None
 
 
-def safe_text(value: str) -> str:
-    """Text a spreadsheet program shows as text, never runs as a formula."""
-    return "'" + value if value and value.startswith(_FORMULA_START) else value
-
-
 def yes_no(value: bool) -> str:
     return _("是") if value else _("否")
 
 
 def csv_values(row: AttendanceRow) -> list:
-    return [row.registration_id, safe_text(row.name), safe_text(row.phone), row.category, safe_text(row.school),
-            row.status_label, local_text(row.registered_at), *(local_text(t) for t in row.checkins),
-            yes_no(row.walk_in)]
+    """The row's CSV cells, every one safe from formula injection."""
+    return csv_row([row.registration_id, row.name, row.phone, row.category, row.school,
+                    row.status_label, local_text(row.registered_at), *(local_text(t) for t in row.checkins),
+                    yes_no(row.walk_in)])
 
 
 # --- CSV -------------------------------------------------------------------------------------------
@@ -256,7 +232,7 @@ def csv_chunks(plan: ExportPlan, rows) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
-    writer.writerow(plan.headers)
+    writer.writerow(csv_row(plan.headers))
     count = 0
     for row in rows:
         writer.writerow(csv_values(row))
@@ -289,12 +265,11 @@ def write_xlsx(event: Event, rows, target: IO[bytes]) -> None:
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
 
-    def cell(value, *, font=None, number_format=None, text=False):
+    def cell(value, *, font=None, number_format=None):
         if isinstance(value, str):  # control characters (a pasted title) would make openpyxl refuse the sheet
             value = ILLEGAL_CHARACTERS_RE.sub("", value)
         item = WriteOnlyCell(sheet, value=value)
-        if text:
-            item.data_type = "s"  # never a formula, whatever the text starts with
+        keep_as_text(item)  # never a formula, whatever the text starts with
         if font is not None:
             item.font = font
         if number_format:
@@ -312,10 +287,10 @@ def write_xlsx(event: Event, rows, target: IO[bytes]) -> None:
         for index, moment in enumerate(row.checkins):
             attended[index] += moment is not None
         sheet.append([
-            row.registration_id, cell(row.name, text=True), cell(row.phone, text=True), row.category,
-            cell(row.school, text=True), row.status_label, cell(local_naive(row.registered_at), number_format=when),
+            row.registration_id, cell(row.name), cell(row.phone), cell(row.category),
+            cell(row.school), cell(row.status_label), cell(local_naive(row.registered_at), number_format=when),
             *(cell(local_naive(moment), number_format=when) for moment in row.checkins),
-            yes_no(row.walk_in),
+            cell(yes_no(row.walk_in)),
         ])
     summary = [
         cell(_("合计"), font=bold),

@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from ..cases import figures as fig
+from ..core.spreadsheet import keep_as_text
 from ..core.timeutil import to_local
 from .services import display_width
 
@@ -19,6 +20,9 @@ def _sheet(workbook, title: str, header: list[str], rows: list[list]):
     sheet.freeze_panes = "A2"
     for row in rows:
         sheet.append(row)
+    for row in sheet.iter_rows():
+        for cell in row:
+            keep_as_text(cell)
     for column in sheet.columns:
         width = max(display_width(str(cell.value or "")) for cell in column)
         sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)

@@ -1,4 +1,6 @@
 """Privacy by role, for every case page and endpoint."""
+import re
+
 import pytest
 
 from leye_events.accounts.models import Role
@@ -72,7 +74,7 @@ def test_organizer_sees_the_case_without_notes(world, login, client, token_for):
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "秘密的面谈记录" not in html and "某公司" in html
-    assert 'action="/cases/' not in html  # no forms
+    assert set(re.findall(r'action="/cases/\d+/([a-z_-]+)"', html)) == {"unmask"}  # no forms but unmasking
     for method, url in _pages(world)[2:]:
         assert getattr(organizer, method)(url).status_code == 403, url
     assert organizer.get("/cases").status_code == 403
@@ -124,9 +126,20 @@ def test_viewing_a_case_is_audited(world, login, client, token_for):
         (world["home"].counselor.id, world["case"].id), (world["home"].organizer.id, world["case"].id)}
 
 
-def test_phone_is_whole_only_on_the_case_page_of_ones_own_station(world, login, client, token_for):
+def test_phone_is_masked_everywhere_until_a_reason_is_typed_on_the_case_page(world, login, client, token_for):
     counselor = login(world["home"].counselor)
-    assert "13912345678" in counselor.get(f"/cases/{world['case'].id}").get_data(as_text=True)
+    case_url = f"/cases/{world['case'].id}"
+    page = counselor.get(case_url)
+    assert "13912345678" not in page.get_data(as_text=True) and "139****5678" in page.get_data(as_text=True)
+    assert "no-store" in page.headers["Cache-Control"]
+    refused = counselor.post(f"{case_url}/unmask", data={"reason": " "})
+    assert refused.status_code == 422 and "13912345678" not in refused.get_data(as_text=True)
+    shown = counselor.post(f"{case_url}/unmask", data={"reason": "电话回访"})
+    assert shown.status_code == 200 and "13912345678" in shown.get_data(as_text=True)
+    entry = db.session.execute(db.select(AuditEntry).filter_by(action="case.unmask")).scalar_one()
+    assert entry.actor_id == world["home"].counselor.id and entry.details["reason"] == "电话回访"
+    stranger = login(world["other"].counselor)
+    assert stranger.post(f"{case_url}/unmask", data={"reason": "好奇"}).status_code == 403
     caseload = counselor.get("/cases").get_data(as_text=True)
     assert "13912345678" not in caseload and "139****5678" in caseload
     follow_up = counselor.get(f"/cases/follow-up/{world['missed'].id}").get_data(as_text=True)
