@@ -74,6 +74,9 @@ class User(UserMixin, db.Model):
     active = db.Column(db.Boolean, nullable=False, default=True)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     last_login_at = db.Column(UTCDateTime)
+    # Set when the person withdrew consent or deleted the account: personal fields are erased and
+    # the row stays only so that case entries and figures keep pointing at someone (anonymous).
+    erased_at = db.Column(UTCDateTime)
 
     station = db.relationship("Station")
 
@@ -86,6 +89,10 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     @property
     def is_staff(self) -> bool:
