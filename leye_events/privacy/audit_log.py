@@ -86,7 +86,7 @@ def search(filters: AuditFilter, *, page: int, per_page: int, viewer: User) -> t
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
         .limit(per_page).offset((page - 1) * per_page)
     ).scalars().all()
-    record("audit.view", None, actor=viewer, **filters.as_details())
+    record("audit.view", None, actor=viewer, filters=filters.as_details())
     return entries, total
 
 

@@ -93,7 +93,7 @@ def audit_log_page():
     except ServiceError as error:
         return render_template("privacy/audit.html", entries=[], total=0, page=1, pages=1,
                                error=error.message, args=request.args), 400
-    entries, total = audit_log.search(filters, page=page, per_page=AUDIT_PER_PAGE, viewer=current_user)
+    entries, total = audit_log.search(filters, page=page, per_page=AUDIT_PER_PAGE, viewer=current_user._get_current_object())
     db.session.commit()
     return render_template("privacy/audit.html", entries=entries, total=total, page=page,
                            pages=max(1, math.ceil(total / AUDIT_PER_PAGE)), error=None, args=request.args)
