@@ -92,7 +92,7 @@ def case_message(fate: CaseFate | None) -> str:
     if fate is None:
         return ""
     if fate.was_open:
-        return _("您在%(station)s的就业服务档案仍在跟进中。注销后档案将结案，服务专员无法再联系您；"
+        return _("您在%(station)s的就业服务档案仍在跟进中。撤回同意或注销后档案将结案，服务专员无法再联系您；"
                  "您参加活动等服务记录会以匿名方式保留，仅用于统计，不再包含您的姓名、手机号等信息。",
                  station=fate.station)
     return _("您的就业服务档案会以匿名方式保留，仅用于统计，不再包含您的姓名、手机号等信息。")
