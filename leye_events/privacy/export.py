@@ -2,11 +2,14 @@
 
 Reading is the whole job here; the caller records the export in the audit log and commits.
 """
+from sqlalchemy.orm import joinedload, selectinload
+
 from ..accounts.models import ApiToken, User
 from ..booking.models import Registration
 from ..cases.models import Case, CaseEntry, Outcome, Referral
 from ..checkin.models import CheckIn, CheckInResult
 from ..core.timeutil import isoformat_local, utcnow
+from ..events.models import Event
 from ..extensions import db
 
 EXPORT_FORMAT_VERSION = 1
@@ -39,6 +42,8 @@ def _consents(user: User) -> list[dict]:
 def _registrations(user: User) -> list[dict]:
     rows = db.session.execute(
         db.select(Registration).filter_by(seeker_id=user.id).order_by(Registration.created_at)
+        .options(selectinload(Registration.event).selectinload(Event.sessions),
+                 selectinload(Registration.event).joinedload(Event.station))
     ).scalars().all()
     return [{
         "id": r.id,
@@ -58,6 +63,7 @@ def _checkins(user: User) -> list[dict]:
     rows = db.session.execute(
         db.select(CheckIn).join(Registration, Registration.id == CheckIn.registration_id)
         .filter(Registration.seeker_id == user.id).order_by(CheckIn.created_at)
+        .options(joinedload(CheckIn.session))
     ).scalars().all()
     return [{
         "event_id": c.event_id,

@@ -3,7 +3,7 @@
 The only place that erases a person. Callers commit; everything here happens in one transaction.
 """
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
@@ -61,7 +61,6 @@ class ErasureReport:
     tickets_voided: int = 0
     tokens_revoked: int = 0
     case: CaseFate | None = None
-    done: list = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {
@@ -78,13 +77,6 @@ class ErasureReport:
                 "kept_as": "anonymous_service_record", "message": case_message(self.case),
             },
         }
-
-
-def open_case_of(user: User) -> Case | None:
-    """The seeker's case if it is still being followed (active or paused), else None."""
-    return db.session.execute(
-        db.select(Case).filter(Case.seeker_id == user.id, Case.status.in_(OPEN_CASE_STATUSES))
-    ).scalar_one_or_none()
 
 
 def case_message(fate: CaseFate | None) -> str:
