@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from .events.views import bp as events_bp
     from .exports.views import bp as exports_bp
     from .i18n import bp as i18n_bp
+    from .privacy.views import bp as privacy_bp
     from .security import init_security
     from .stations.views import bp as stations_bp
 
@@ -93,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
                       calendars_bp, exports_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(privacy_bp)
     register_error_pages(app)
     init_security(app)
 
@@ -106,7 +108,9 @@ def _register_template_helpers(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from .accounts.cli import tokens_cli, users_cli
     from .demo.cli import seed_demo_command
+    from .privacy.cli import privacy_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(privacy_cli)

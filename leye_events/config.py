@@ -61,3 +61,9 @@ class DefaultConfig:
     EVENTS_PER_PAGE = 20
     API_PAGE_SIZE = 50
     API_MAX_PAGE_SIZE = 200
+    # Retention periods in days for `flask privacy purge` (0 switches a step off). The audit log
+    # keeps at least 180 days (PRC Cybersecurity Law art. 21); PostgreSQL refuses to delete younger entries.
+    RETENTION_PROSPECT_DAYS = 365
+    RETENTION_CLOSED_CASE_DAYS = 3 * 365
+    RETENTION_AUDIT_DAYS = 3 * 365
+    RETENTION_CANCELLED_EVENT_CHECKIN_DAYS = 90

@@ -40,6 +40,7 @@ NAV = (
     ("cases.caseload", _l("服务对象"), {Role.COUNSELOR, Role.ADMIN}),
     ("cases.station_figures", _l("数据统计"), {Role.ORGANIZER, Role.COUNSELOR, Role.ADMIN}),
     ("admin.staff_list", _l("账号管理"), {Role.ADMIN}),
+    ("privacy.audit_log_page", _l("审计日志"), {Role.ADMIN}),
     ("accounts.account", _l("我的账号"), "authenticated"),
     ("accounts.logout", _l("退出"), "authenticated"),
     ("accounts.login", _l("登录"), "anonymous"),

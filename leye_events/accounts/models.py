@@ -77,6 +77,9 @@ class User(UserMixin, db.Model):
     # Per-account lockout after repeated wrong passwords (next to the per-address rate limit).
     failed_logins = db.Column(db.Integer, nullable=False, default=0)
     locked_until = db.Column(UTCDateTime)
+    # Set when the person withdrew consent or deleted the account: personal fields are erased and
+    # the row stays only so that case entries and figures keep pointing at someone (anonymous).
+    erased_at = db.Column(UTCDateTime)
 
     station = db.relationship("Station")
 
@@ -98,6 +101,10 @@ class User(UserMixin, db.Model):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     @property
     def is_staff(self) -> bool:

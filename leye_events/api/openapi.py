@@ -705,7 +705,8 @@ def openapi_document() -> dict:
     paths, schemas = copy.deepcopy(PATHS), copy.deepcopy(SCHEMAS)
     tags = ["accounts", "stations", "events", "booking", "checkin", "cases", "meta"]
     for module in _extensions():
-        paths.update(copy.deepcopy(module.PATHS))
+        for path, operations in copy.deepcopy(module.PATHS).items():  # a feature may add a method to a path
+            paths.setdefault(path, {}).update(operations)
         schemas.update(copy.deepcopy(module.SCHEMAS))
         tags += [tag for tag in getattr(module, "TAGS", ()) if tag not in tags]
     return {
