@@ -83,12 +83,14 @@ def _register_blueprints(app: Flask) -> None:
     from .events.views import bp as events_bp
     from .exports.views import bp as exports_bp
     from .i18n import bp as i18n_bp
+    from .online.views import bp as online_bp
     from .stations.views import bp as stations_bp
 
     for blueprint in (events_bp, stations_bp, booking_bp, accounts_bp, admin_bp, i18n_bp, api_bp, checkin_bp,
                       calendars_bp, exports_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(online_bp)
     register_error_pages(app)
 
     @app.after_request
