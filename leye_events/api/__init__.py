@@ -14,3 +14,4 @@ def _api_error(error):
 
 
 from . import accounts, attendance, booking, cases, checkin, events, health, openapi, stations  # noqa: E402,F401  (routes)
+from . import online  # noqa: E402,F401  (routes: online and hybrid events)
