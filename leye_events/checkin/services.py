@@ -282,6 +282,21 @@ def session_counts(event: Event) -> dict[int, int]:
     return {session_id: count for session_id, count in rows}
 
 
+def session_counts_by_method(event: Event) -> dict[int, dict[str, int]]:
+    """``{session id: {"onsite": n, "online": m}}``: successful, not undone check-ins at the door
+    and through join links (method ``online``), side by side."""
+    rows = db.session.execute(
+        db.select(CheckIn.session_id, CheckIn.method == CheckInMethod.ONLINE, func.count())
+        .filter(CheckIn.event_id == event.id, CheckIn.result == CheckInResult.OK, CheckIn.undone_at.is_(None))
+        .group_by(CheckIn.session_id, CheckIn.method == CheckInMethod.ONLINE)
+    ).all()
+    counts: dict[int, dict[str, int]] = {}
+    for session_id, online, count in rows:
+        split = counts.setdefault(session_id, {"onsite": 0, "online": 0})
+        split["online" if online else "onsite"] += count
+    return counts
+
+
 def attendance_by_registration(event: Event) -> dict[int, dict[int, CheckIn]]:
     """{registration id: {session id: the successful check-in}} for an event."""
     rows = db.session.execute(
