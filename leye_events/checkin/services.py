@@ -286,14 +286,14 @@ def session_counts_by_method(event: Event) -> dict[int, dict[str, int]]:
     """``{session id: {"onsite": n, "online": m}}``: successful, not undone check-ins at the door
     and through join links (method ``online``), side by side."""
     rows = db.session.execute(
-        db.select(CheckIn.session_id, CheckIn.method == CheckInMethod.ONLINE, func.count())
+        db.select(CheckIn.session_id, CheckIn.method, func.count())
         .filter(CheckIn.event_id == event.id, CheckIn.result == CheckInResult.OK, CheckIn.undone_at.is_(None))
-        .group_by(CheckIn.session_id, CheckIn.method == CheckInMethod.ONLINE)
+        .group_by(CheckIn.session_id, CheckIn.method)
     ).all()
     counts: dict[int, dict[str, int]] = {}
-    for session_id, online, count in rows:
+    for session_id, method, count in rows:
         split = counts.setdefault(session_id, {"onsite": 0, "online": 0})
-        split["online" if online else "onsite"] += count
+        split["online" if method == CheckInMethod.ONLINE else "onsite"] += count
     return counts
 
 
