@@ -161,3 +161,26 @@ def test_online_attendance_is_written_on_the_case(client):
     case = case_for(registration.seeker, station=registration.event.station)
     titles = [item.title for item in timeline(case, include_notes=True)]
     assert any(title.startswith("线上参加：") for title in titles), titles
+
+
+def test_the_online_method_only_takes_the_registrants_own_ticket():
+    from leye_events.checkin.services import Scan, check_in
+    from leye_events.core.errors import Forbidden
+
+    from ..factories import make_user
+
+    event = online_event(starts_in=timedelta(minutes=-5))
+    registration = online_ticket(event)
+    with pytest.raises(Forbidden):
+        check_in(Scan(code=registration.ticket_code, event_id=event.id, method=CheckInMethod.ONLINE),
+                 staff=make_user())
+    db.session.rollback()
+    assert checkins(registration) == []
+
+
+def test_the_catalogue_shows_the_mode(client):
+    event = online_event(starts_in=timedelta(days=1), title="线上简历门诊")
+    page = client.get("/").get_data(as_text=True)
+    card = page.split("线上简历门诊")[0].rsplit('<article class="card event-card">', 1)[1]
+    assert 'data-mode="online"' in card
+    assert event.venue not in page.split("线上简历门诊")[1].split("</article>")[0]
