@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from .events.views import bp as events_bp
     from .exports.views import bp as exports_bp
     from .i18n import bp as i18n_bp
+    from .online.views import bp as online_bp
     from .privacy.views import bp as privacy_bp
     from .security import init_security
     from .stations.views import bp as stations_bp
@@ -95,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(cases_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(online_bp)
     register_error_pages(app)
     init_security(app)
 

@@ -6,7 +6,7 @@ Permissions-Policy, frame and referrer rules and ``X-Content-Type-Options``. The
 a reverse proxy that terminates TLS (``FLASK_PROXY_COUNT``), so Talisman does not redirect to HTTPS;
 cookies get ``Secure`` whenever the request came over HTTPS, which keeps plain-HTTP development working.
 """
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_login import current_user
 
 from .extensions import talisman
@@ -36,6 +36,8 @@ PERSONAL_ENDPOINTS = frozenset({"booking.ticket", "booking.ticket_qr", "calendar
 
 
 def init_security(app: Flask) -> None:
+    # Registered before Talisman's hook, so it runs after it (Flask runs these hooks in reverse).
+    app.after_request(_keep_a_stricter_referrer_policy)
     talisman.init_app(
         app,
         force_https=False,
@@ -50,6 +52,19 @@ def init_security(app: Flask) -> None:
     )
     app.after_request(_no_store_for_personal_answers)
     app.wsgi_app = SecureCookiesOverHttps(app.wsgi_app)
+
+
+def _keep_a_stricter_referrer_policy(response):
+    """A view may send ``Referrer-Policy: no-referrer`` (a secret in its URL); Talisman would set the
+    site-wide policy over it."""
+    if getattr(g, "referrer_policy", None):
+        response.headers["Referrer-Policy"] = g.referrer_policy
+    return response
+
+
+def no_referrer() -> None:
+    """Ask for ``Referrer-Policy: no-referrer`` on this response: its URL holds a secret."""
+    g.referrer_policy = "no-referrer"
 
 
 class SecureCookiesOverHttps:

@@ -21,6 +21,7 @@ from . import (  # noqa: E402,F401  (routes)
     checkin,
     events,
     health,
+    online,
     openapi,
     privacy,
     stations,

@@ -8,7 +8,9 @@ from ..booking.tickets import ticket_links
 from ..core.errors import NotFound
 from ..core.timeutil import isoformat_local
 from ..extensions import db, limiter
+from ..online.services import join_url
 from . import bp
+from . import parsing as p
 from .auth import api_user, require_roles
 
 
@@ -22,6 +24,9 @@ def registration_json(registration: Registration) -> dict:
         "status": registration.status.value,
         "waitlist_position": registration.waitlist_position,
         "walk_in": registration.walk_in,
+        "attend": registration.attend.value,
+        # The personal link to the live room (online attendance), or null.
+        "join_url": join_url(registration),
         "created_at": isoformat_local(registration.created_at),
         "cancelled_at": isoformat_local(registration.cancelled_at),
         "cancel_reason": registration.cancel_reason,
@@ -33,8 +38,11 @@ def registration_json(registration: Registration) -> dict:
 @require_roles(Role.SEEKER)
 @limiter.limit(lambda: current_app.config["RATELIMIT_REGISTRATION"], key_func=lambda: f"user:{api_user().id}")
 def create_registration(event_id: int):
-    """Register the calling seeker: 201 confirmed or waitlisted; 409/422 with the rule's code."""
-    registration = services.register(event_id, api_user())
+    """Register the calling seeker: 201 confirmed or waitlisted; 409/422 with the rule's code.
+    Optional body ``{"attend": "onsite"|"online"}`` (hybrid events; default: the event's usual way)."""
+    body = p.json_body(allow_empty=True)
+    attend = p.text(body, "attend")
+    registration = services.register(event_id, api_user(), attend=None if attend is p.MISSING else attend)
     db.session.commit()
     return jsonify(registration_json(registration)), 201
 

@@ -9,7 +9,7 @@ from ..accounts.services import station_by_slug
 from ..booking.counts import seat_counts, seat_counts_for
 from ..core.errors import NotFound, ServiceError
 from ..events import services
-from ..events.models import Event, EventKind, EventStatus
+from ..events.models import Event, EventKind, EventMode, EventStatus
 from ..extensions import db
 from ..stations.models import Station
 from . import bp
@@ -21,8 +21,14 @@ MAX_PAGE = 100_000
 YEAR_MIN, YEAR_MAX = 1900, 2200
 
 # Body fields of POST /events and PATCH /events/{id} other than ``station`` and ``sessions``.
-_TEXT_FIELDS = ("title", "kind", "venue", "description", "status", "eligible_school")
-_REQUIRED_ON_CREATE = ("title", "kind", "capacity", "sessions")
+_TEXT_FIELDS = ("title", "kind", "venue", "description", "status", "eligible_school", "mode", "online_url",
+                "replay_url")
+_REQUIRED_ON_CREATE = ("title", "kind", "sessions")  # and capacity, except for online events
+
+
+def _staff_view(event: Event) -> bool:
+    """Whether the caller is staff of the event's station (sees the live room's address)."""
+    return is_staff_of_station(api_user(optional=True), event.station_id)
 
 
 @bp.get("/events")
@@ -73,9 +79,10 @@ def list_events():
 def get_event(event_id: int):
     """One event. Drafts only for staff of its station and admins; others get 404."""
     event = _event_or_404(event_id)
-    if event.status == EventStatus.DRAFT and not is_staff_of_station(api_user(optional=True), event.station_id):
+    staff_view = _staff_view(event)
+    if event.status == EventStatus.DRAFT and not staff_view:
         raise _not_found()
-    return jsonify(event_json(event, seat_counts(event)))
+    return jsonify(event_json(event, seat_counts(event), staff_view=staff_view))
 
 
 @bp.post("/events")
@@ -87,6 +94,8 @@ def create_event():
     for name in _REQUIRED_ON_CREATE:
         if name not in body:
             raise p.missing_field(name)
+    if "capacity" not in body and body.get("mode") != "online":
+        raise p.missing_field("capacity")
     values = _event_values(body)
     station = values.pop("station", None)
     if station is None:
@@ -97,7 +106,7 @@ def create_event():
     status = values.pop("status", EventStatus.DRAFT)
     event = services.create_event(actor=user, station=station, sessions=sessions, status=status, **values)
     db.session.commit()
-    response = jsonify(event_json(event, seat_counts(event)))
+    response = jsonify(event_json(event, seat_counts(event), staff_view=_staff_view(event)))
     response.headers["Location"] = url_for("api.get_event", event_id=event.id, _external=True)
     return response, 201
 
@@ -108,11 +117,11 @@ def update_event(event_id: int):
     """Change the given fields; ``sessions``, when given, replaces the list (items with ``id`` are kept)."""
     event = _event_or_404(event_id)
     body = p.json_body()
-    values = _event_values(body)
+    values = _event_values(body, event)
     sessions = values.pop("sessions", None)
     services.update_event(event, actor=api_user(), sessions=sessions, **values)
     db.session.commit()
-    return jsonify(event_json(event, seat_counts(event)))
+    return jsonify(event_json(event, seat_counts(event), staff_view=_staff_view(event)))
 
 
 @bp.post("/events/<int:event_id>/cancel")
@@ -124,7 +133,7 @@ def cancel_event(event_id: int):
     reason = p.text(body, "reason")
     services.cancel_event(event, actor=api_user(), reason=reason if isinstance(reason, str) else "")
     db.session.commit()
-    return jsonify(event_json(event, seat_counts(event)))
+    return jsonify(event_json(event, seat_counts(event), staff_view=_staff_view(event)))
 
 
 def _not_found() -> NotFound:
@@ -138,8 +147,9 @@ def _event_or_404(event_id: int) -> Event:
     return event
 
 
-def _event_values(body: dict) -> dict:
-    """The fields of an event body, type-checked (400); value rules are the service's (422)."""
+def _event_values(body: dict, event: Event | None = None) -> dict:
+    """The fields of an event body, type-checked (400); value rules are the service's (422).
+    ``capacity`` may be null (no limit) only for an online event."""
     allowed = set(services.EDITABLE_FIELDS) | {"sessions"}
     unknown = sorted(set(body) - allowed)
     if unknown:
@@ -148,7 +158,8 @@ def _event_values(body: dict) -> dict:
     for name in _TEXT_FIELDS:
         values[name] = p.text(body, name)
     values["station"] = p.text(body, "station", nullable=False)
-    values["capacity"] = p.integer(body, "capacity")
+    mode = body.get("mode", event.mode.value if event is not None and event.mode else "onsite")
+    values["capacity"] = p.integer(body, "capacity", nullable=mode == EventMode.ONLINE)
     values["waitlist_enabled"] = p.boolean(body, "waitlist_enabled")
     values["registration_opens"] = p.timestamp(body, "registration_opens")
     values["registration_closes"] = p.timestamp(body, "registration_closes")
@@ -184,14 +195,16 @@ def _sessions(body: dict):
 
 
 def _session(item: dict) -> services.SessionInput:
-    unknown = sorted(set(item) - {"id", "title", "starts_at", "ends_at"})
+    unknown = sorted(set(item) - {"id", "title", "starts_at", "ends_at", "mode"})
     if unknown:
         raise ServiceError("invalid_field", _("不支持的字段。"), field=unknown[0])
     session_id = p.integer(item, "id", nullable=True)
     if isinstance(session_id, int) and not (1 <= session_id <= p.MAX_ID):
         raise ServiceError("invalid_field", _("场次不属于该活动。"), field="id")
     title = p.text(item, "title")
+    mode = p.text(item, "mode", nullable=True)
     return services.SessionInput(
+        mode=mode if isinstance(mode, str) else None,
         starts_at=p.timestamp(item, "starts_at", required=True),
         ends_at=p.timestamp(item, "ends_at", required=True),
         title=title if isinstance(title, str) else "",

@@ -80,6 +80,7 @@ TIMESTAMP = {"type": "string", "format": "date-time", "description": "ISO 8601 w
 NULLABLE_TIMESTAMP = {**TIMESTAMP, "type": ["string", "null"]}
 EVENT_KINDS = ["salon", "job_fair", "interview_session", "workshop", "lecture", "visit", "outdoor"]
 CATEGORIES = ["graduate_unemployed", "unemployed_youth", "hard_to_employ", "unemployed", "student", "other"]
+EVENT_MODES = ["onsite", "online", "hybrid"]
 CHECKIN_RESULTS = ["ok", "already_checked_in", "cancelled", "waitlisted", "wrong_event",
                    "not_registered_for_session", "not_open", "event_cancelled", "unknown_code"]
 
@@ -163,6 +164,8 @@ SCHEMAS = {
             "title": {"type": "string"},
             "starts_at": TIMESTAMP,
             "ends_at": TIMESTAMP,
+            "mode": {"type": "string", "enum": EVENT_MODES, "description": "The session's mode (the event's "
+                                                                              "unless set for this session)"},
         },
     },
     "Event": {
@@ -179,9 +182,14 @@ SCHEMAS = {
             "description": {"type": "string"},
             "status": {"type": "string", "enum": ["draft", "published", "cancelled"]},
             "cancel_reason": nullable("string"),
-            "capacity": {"type": "integer"},
+            "mode": {"type": "string", "enum": EVENT_MODES},
+            "online_url": nullable("string", format="uri", description="The live room. Only for staff of the "
+                                                                        "event's station; never public"),
+            "replay_url": nullable("string", format="uri", description="Only for staff of the station"),
+            "capacity": nullable("integer", description="Seats at the venue (a hybrid event's online registrants "
+                                                        "take none); null: no limit (online events)"),
             "confirmed_count": {"type": "integer"},
-            "seats_left": {"type": "integer"},
+            "seats_left": nullable("integer", description="null when there is no limit"),
             "waitlist_count": {"type": "integer"},
             "waitlist_enabled": {"type": "boolean"},
             "registration_opens": NULLABLE_TIMESTAMP,
@@ -215,6 +223,8 @@ SCHEMAS = {
             "title": {"type": "string", "maxLength": 200},
             "starts_at": TIMESTAMP,
             "ends_at": TIMESTAMP,
+            "mode": nullable("string", enum=EVENT_MODES + [None],
+                             description="A module that differs from its event (null: as the event)"),
         },
         "additionalProperties": False,
     },
@@ -225,7 +235,12 @@ SCHEMAS = {
             "title": {"type": "string", "maxLength": 200},
             "kind": {"type": "string", "enum": EVENT_KINDS},
             "station": {"type": "string", "description": "Station slug (organizers: default their own)"},
-            "capacity": {"type": "integer", "minimum": 0, "maximum": 100000},
+            "capacity": nullable("integer", minimum=0, maximum=100000,
+                                 description="Required unless mode is online (null: no limit)"),
+            "mode": {"type": "string", "enum": EVENT_MODES, "default": "onsite"},
+            "online_url": nullable("string", maxLength=500, pattern="^https?://\\S+$",
+                                   description="The live room (Bilibili live, Tencent Meeting…); never public"),
+            "replay_url": nullable("string", maxLength=500, pattern="^https?://\\S+$"),
             "venue": {"type": "string", "maxLength": 200},
             "description": {"type": "string"},
             "registration_opens": NULLABLE_TIMESTAMP,
@@ -241,7 +256,8 @@ SCHEMAS = {
         },
         "additionalProperties": False,
     },
-    "EventCreate": {"allOf": [ref("EventInput"), {"required": ["title", "kind", "capacity", "sessions"]}]},
+    "EventCreate": {"allOf": [ref("EventInput"), {"required": ["title", "kind", "sessions"],
+                                                  "description": "capacity is required unless mode is online"}]},
     "CancelRequest": {"type": "object", "properties": {"reason": {"type": "string", "maxLength": 500}}},
     "Ticket": {
         "type": "object",
@@ -264,6 +280,10 @@ SCHEMAS = {
             "status": {"type": "string", "enum": ["confirmed", "waitlisted", "cancelled"]},
             "waitlist_position": nullable("integer"),
             "walk_in": {"type": "boolean"},
+            "attend": {"type": "string", "enum": ["onsite", "online"]},
+            "join_url": nullable("string", format="uri",
+                                 description="The personal link to the live room (confirmed online attendance), "
+                                             "or null"),
             "created_at": NULLABLE_TIMESTAMP,
             "cancelled_at": NULLABLE_TIMESTAMP,
             "cancel_reason": nullable("string"),
@@ -447,6 +467,8 @@ SCHEMAS = {
             "attended": {"type": "integer"},
             "attendance_rate": nullable("number"),
             "attendances": {"type": "integer"},
+            "attendances_onsite": {"type": "integer", "description": "Check-ins at the door"},
+            "attendances_online": {"type": "integer", "description": "Online attendances through join links"},
             "seekers_served": {"type": "integer"},
             "seekers_served_by_category": {"type": "object", "additionalProperties": {"type": "integer"}},
             "seekers_employed": {"type": "integer"},
@@ -557,8 +579,12 @@ PATHS = {
     "/events/{event_id}/registrations": {
         "post": operation(
             "Register for an event", operation_id="register", tag="booking",
-            description="Seekers. 409 already_registered; 422 registration_closed, not_eligible, event_full.",
+            description="Seekers. 409 already_registered; 422 registration_closed, not_eligible, event_full, "
+                        "invalid_attend. Optional body `{\"attend\": \"onsite\"|\"online\"}` (hybrid events "
+                        "take online registrants without limit).",
             parameters=[EVENT_ID],
+            request=body({"type": "object", "properties": {"attend": {"type": "string", "enum": ["onsite", "online"]}}},
+                         required=False),
             responses={"201": ok("The registration with its ticket", ref("Registration")),
                        **errors(400, 401, 403, 404, 409, 422, 429)},
         )

@@ -27,6 +27,7 @@ def session_json(session) -> dict:
         "title": session.title or "",
         "starts_at": isoformat_local(session.starts_at),
         "ends_at": isoformat_local(session.ends_at),
+        "mode": session.effective_mode.value,
     }
 
 
@@ -41,8 +42,18 @@ def event_web_url(event) -> str:
     return url_for("events.home", _external=True) + f"events/{event.id}"
 
 
-def event_json(event, counts: SeatCounts) -> dict:
+def event_json(event, counts: SeatCounts, *, staff_view: bool = False) -> dict:
+    """The event as the API shows it. The live room and the replay addresses (``online_url``,
+    ``replay_url``) appear only with ``staff_view`` (staff of the event's station): never publicly."""
     categories = event.eligible_categories
+    shown = {
+        "mode": (event.mode.value if event.mode else "onsite"),
+        **({"online_url": event.online_url, "replay_url": event.replay_url} if staff_view else {}),
+    }
+    return {**shown, **_event_fields(event, counts, categories)}
+
+
+def _event_fields(event, counts: SeatCounts, categories) -> dict:
     return {
         "id": event.id,
         "title": event.title,

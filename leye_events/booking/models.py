@@ -21,6 +21,16 @@ REGISTRATION_STATUS_LABELS = {
 }
 
 
+class Attend(StrEnum):
+    """How a registrant attends: at the venue or in the live room."""
+
+    ONSITE = "onsite"
+    ONLINE = "online"
+
+
+ATTEND_LABELS = {Attend.ONSITE: _l("线下参加"), Attend.ONLINE: _l("线上参加")}
+
+
 def new_ticket_code() -> str:
     """A random ticket secret: 160 bits, URL-safe, no personal data."""
     return secrets.token_urlsafe(20)
@@ -52,6 +62,8 @@ class Registration(db.Model):
     waitlist_position = db.Column(db.Integer)
     ticket_code = db.Column(db.String(64), nullable=False, unique=True, default=new_ticket_code)
     walk_in = db.Column(db.Boolean, nullable=False, default=False)
+    attend = db.Column(enum_column_type(Attend, "registration_attend"), nullable=False, default=Attend.ONSITE,
+                       server_default=Attend.ONSITE.value)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
     confirmed_at = db.Column(UTCDateTime)
@@ -66,6 +78,14 @@ class Registration(db.Model):
     @property
     def status_label(self) -> str:
         return str(REGISTRATION_STATUS_LABELS[self.status])
+
+    @property
+    def attend_label(self) -> str:
+        return str(ATTEND_LABELS[self.attend or Attend.ONSITE])
+
+    @property
+    def attends_online(self) -> bool:
+        return self.attend == Attend.ONLINE
 
     def __repr__(self) -> str:
         return f"<Registration {self.id} {self.status}>"

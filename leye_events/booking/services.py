@@ -13,9 +13,9 @@ from ..audit.services import record
 from ..core.db import begin_locking_transaction, lock_row, race_window
 from ..core.errors import Conflict, Forbidden, NotFound, ServiceError
 from ..core.timeutil import to_local, utcnow
-from ..events.models import Event, EventStatus
+from ..events.models import Event, EventMode, EventStatus
 from ..extensions import db
-from .models import Registration, RegistrationStatus, new_ticket_code
+from .models import Attend, Registration, RegistrationStatus, new_ticket_code
 from .signals import registration_promoted
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
@@ -40,19 +40,52 @@ def active_registration(event_id: int, seeker_id: int) -> Registration | None:
     ).scalar_one_or_none()
 
 
-def _confirmed_count(event_id: int) -> int:
-    return _seat_state(event_id)[0]
+def _confirmed_count(event: Event) -> int:
+    return _seat_state(event)[0]
 
 
-def _seat_state(event_id: int) -> tuple[int, int]:
-    """(confirmed seats, last waitlist position) of an event, in one query."""
+def _seat_state(event: Event) -> tuple[int, int]:
+    """(confirmed registrations that hold a seat, last waitlist position) of an event, in one query.
+    A hybrid event's online registrants hold no seat."""
+    holds_seat = Registration.status == RegistrationStatus.CONFIRMED
+    if event.mode == EventMode.HYBRID:
+        holds_seat = holds_seat & (Registration.attend == Attend.ONSITE)
     confirmed, last_position = db.session.execute(
         db.select(
-            func.count().filter(Registration.status == RegistrationStatus.CONFIRMED),
+            func.count().filter(holds_seat),
             func.coalesce(func.max(Registration.waitlist_position), 0),
-        ).where(Registration.event_id == event_id, Registration.status.in_(ACTIVE))
+        ).where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
     ).one()
     return confirmed, last_position
+
+
+def default_attend(event: Event) -> Attend:
+    """How a registrant attends when they do not say: online for online events, else onsite."""
+    return Attend.ONLINE if event.mode == EventMode.ONLINE else Attend.ONSITE
+
+
+def check_attend(event: Event, attend) -> Attend:
+    """The ``attend`` choice as an Attend, if the event offers it; ``invalid_attend`` (422) otherwise."""
+    if attend in (None, ""):
+        return default_attend(event)
+    try:
+        attend = Attend(attend)
+    except ValueError:
+        attend = None
+    allowed = {EventMode.ONLINE: {Attend.ONLINE}, EventMode.HYBRID: {Attend.ONSITE, Attend.ONLINE}}.get(
+        event.mode, {Attend.ONSITE})
+    if attend not in allowed:
+        raise ServiceError("invalid_attend", _("本活动的参加方式只能是：%(ways)s。",
+                                               ways="、".join(sorted(a.value for a in allowed))),
+                           field="attend")
+    return attend
+
+
+def takes_seat(event: Event, attend: Attend) -> bool:
+    """Whether a registration attending this way counts against the capacity."""
+    if event.capacity is None:
+        return False
+    return not (event.mode == EventMode.HYBRID and attend == Attend.ONLINE)
 
 
 def check_window(event: Event, now) -> None:
@@ -89,10 +122,13 @@ def eligibility_problem(event: Event, seeker: User) -> str | None:
 
 
 def register(event_id: int, seeker: User, *, actor: User | None = None, walk_in: bool = False,
-             check_rules: bool = True) -> Registration:
+             check_rules: bool = True, attend=None) -> Registration:
     """Register ``seeker`` for the event: confirmed while seats remain, else waitlisted at the end
     of the queue, else ``event_full``. Rules are checked under the event's row lock.
 
+    ``attend`` (onsite / online; default: the event's usual way) must be one the event offers
+    (``invalid_attend``); online registrants of a hybrid event, and everyone at an online event
+    without a capacity, are confirmed without limit.
     ``walk_in`` with ``check_rules=False`` is the door's path: it admits past capacity and window.
     """
     actor = actor or seeker
@@ -104,13 +140,14 @@ def register(event_id: int, seeker: User, *, actor: User | None = None, walk_in:
         problem = eligibility_problem(event, seeker)
         if problem:
             raise ServiceError("not_eligible", problem)
+    attend = Attend.ONSITE if walk_in else check_attend(event, attend)
     if active_registration(event.id, seeker.id) is not None:
         raise Conflict("already_registered", _("您已报名该活动。"))
-    confirmed, last_position = _seat_state(event.id)
+    confirmed, last_position = _seat_state(event)
     race_window()
     registration = Registration(event_id=event.id, seeker_id=seeker.id, walk_in=walk_in,
-                                ticket_code=new_ticket_code())
-    if confirmed < event.capacity or not check_rules:
+                                ticket_code=new_ticket_code(), attend=attend)
+    if not takes_seat(event, attend) or confirmed < event.capacity or not check_rules:
         registration.status = RegistrationStatus.CONFIRMED
         registration.confirmed_at = utcnow()
     elif event.waitlist_enabled:
@@ -174,8 +211,8 @@ def fill_from_waitlist(event: Event, *, actor: User | None) -> list[Registration
 
     Call with the event row locked (``register``/``cancel`` do; ``events.services`` does on a capacity change).
     """
-    free = event.capacity - _confirmed_count(event.id)
-    if free <= 0:
+    free = None if event.capacity is None else event.capacity - _confirmed_count(event)  # None: no limit
+    if free is not None and free <= 0:
         return []
     promoted = db.session.execute(
         db.select(Registration)
@@ -198,6 +235,52 @@ def fill_from_waitlist(event: Event, *, actor: User | None) -> list[Registration
             .execution_options(synchronize_session="fetch")
         )
     return promoted
+
+
+def switch_attend(registration_id: int, attend, *, actor: User) -> Registration:
+    """Move a hybrid event's registration between onsite and online, under the event's lock.
+
+    To online: always (a waitlisted registrant is confirmed online and leaves the queue; a freed
+    onsite seat goes to the first in line). To onsite: only while a seat is free (``event_full``).
+    """
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        raise NotFound("not_found", _("报名记录不存在。"))
+    if not may_manage_registration(actor, registration):
+        raise Forbidden("forbidden", _("您无权操作该报名。"))
+    event = _locked_event(registration.event_id)
+    registration = lock_row(Registration, registration_id)
+    if event.mode != EventMode.HYBRID:
+        raise ServiceError("invalid_attend", _("只有线上线下同时进行的活动可以切换参加方式。"), field="attend")
+    attend = check_attend(event, attend)
+    if registration.status == RegistrationStatus.CANCELLED:
+        raise ServiceError("already_cancelled", _("该报名已取消。"))
+    if has_ended(event):
+        raise ServiceError("event_ended", _("活动已结束，不能再切换参加方式。"))
+    if attend == registration.attend and registration.status == RegistrationStatus.CONFIRMED:
+        return registration
+    previous = registration.attend
+    if attend == Attend.ONSITE:
+        if _confirmed_count(event) >= event.capacity:
+            raise ServiceError("event_full", _("线下名额已满，请继续线上参加。"))
+        registration.attend = Attend.ONSITE
+    else:
+        registration.attend = Attend.ONLINE
+        if registration.status == RegistrationStatus.WAITLISTED:
+            freed_position = registration.waitlist_position
+            registration.status = RegistrationStatus.CONFIRMED
+            registration.waitlist_position = None
+            registration.confirmed_at = utcnow()
+            db.session.flush()
+            _record_change(registration, RegistrationStatus.WAITLISTED, actor, reason="switched_online")
+            _close_waitlist_gap(event.id, freed_position)
+    db.session.flush()
+    record("registration.attend", registration, actor=actor, station_id=event.station_id, event_id=event.id,
+           seeker_id=registration.seeker_id, from_attend=previous.value if previous else None,
+           to_attend=registration.attend.value)
+    if attend == Attend.ONLINE:
+        fill_from_waitlist(event, actor=actor)
+    return registration
 
 
 def _close_waitlist_gap(event_id: int, freed_position: int) -> None:

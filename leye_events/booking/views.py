@@ -1,5 +1,5 @@
 """Booking pages: register, my registrations, cancel, ticket; the organizer's registration list."""
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -42,13 +42,15 @@ def register(event_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            registration = services.register(event.id, current_user)
+            registration = services.register(event.id, current_user, attend=request.form.get("attend") or None)
         except ServiceError as error:
             db.session.rollback()
             flash(error.message, "error")
             return redirect(url_for("events.detail", event_id=event_id))
         db.session.commit()
-        if registration.status == RegistrationStatus.CONFIRMED:
+        if registration.status == RegistrationStatus.CONFIRMED and registration.attends_online:
+            flash(_("报名成功！活动开始前 15 分钟起，可在电子票页点“进入直播间”线上参加。"), "success")
+        elif registration.status == RegistrationStatus.CONFIRMED:
             flash(_("报名成功！请在活动当天出示电子票二维码。"), "success")
         else:
             flash(_("名额已满，您已进入候补名单，当前排第 %(n)d 位。有人取消时将自动为您递补。",

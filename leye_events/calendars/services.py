@@ -29,6 +29,7 @@ from ..core.errors import NotFound
 from ..core.timeutil import SHANGHAI, utcnow
 from ..events.models import Event, EventStatus
 from ..extensions import db
+from ..online.services import join_url
 from ..stations.models import Station
 
 UID_DOMAIN = "leye-events"
@@ -59,6 +60,7 @@ class FeedItem:
     cancelled: bool
     extra_lines: tuple[str, ...] = ()
     stamp: datetime | None = None  # when this item last changed (defaults to the event's change)
+    url: str | None = None  # the item's URL instead of the event page (an online registrant's join link)
 
 
 def session_uid(session) -> str:
@@ -152,9 +154,11 @@ def personal_items(user: User) -> list[FeedItem]:
             continue
         cancelled = registration.status == RegistrationStatus.CANCELLED or event.status == EventStatus.CANCELLED
         stamp = max(event.updated_at, registration.updated_at)
-        items.append(FeedItem(event, cancelled, stamp=stamp, extra_lines=(
-            _("我的报名：%(status)s", status=registration.status_label),
-        )))
+        join = None if cancelled else join_url(registration)
+        lines = (_("我的报名：%(status)s", status=registration.status_label),)
+        if join:
+            lines += (_("线上参加：开始前 15 分钟起打开此链接进入直播间（仅限本人）：%(url)s", url=join),)
+        items.append(FeedItem(event, cancelled, stamp=stamp, extra_lines=lines, url=join))
     return items
 
 
@@ -291,7 +295,7 @@ def _session_components(item: FeedItem, url: str):
         if location:
             vevent.add("location", location)
         vevent.add("description", _description(item, session, url))
-        vevent.add("url", url)
+        vevent.add("url", item.url or url)
         vevent.add("categories", [event.kind_label])
         vevent.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
         vevent.add("transp", "TRANSPARENT" if item.cancelled else "OPAQUE")

@@ -21,7 +21,7 @@ from sqlalchemy import func
 
 from ..accounts.models import SEEKER_CATEGORY_LABELS, SeekerCategory
 from ..booking.models import Registration, RegistrationStatus
-from ..checkin.models import CheckIn, CheckInResult
+from ..checkin.models import CheckIn, CheckInMethod, CheckInResult
 from ..core.timeutil import to_local, utcnow
 from ..events.models import EVENT_KIND_LABELS, Event, EventKind, EventSession, EventStatus
 from ..extensions import db
@@ -34,6 +34,7 @@ DEFINITIONS = {
     "registrations": _l("这些活动的已确认报名，不含候补和已取消。"),
     "attendance_rate": _l("已结束活动的已确认报名中，至少签到一场的比例；撤销的签到不计。"),
     "attendances": _l("这些活动各场次的成功签到，每人每场最多一次。"),
+    "attendances_split": _l("线下：现场签到；线上：报名者通过个人参会链接进入直播间。"),
     "served": _l("本空间档案中，时间段内有签到、服务记录、回访、岗位推荐或就业结果的人数。"),
     "employed": _l("入职日期在所选时间段内的就业结果（按人计）。"),
     "graduate_share": _l("截至结束日期，该类别档案中已有就业结果的比例。"),
@@ -51,6 +52,11 @@ class Figures:
     registrations_ended: int = 0
     attended: int = 0
     attendances: int = 0
+    attendances_online: int = 0  # of ``attendances``, those made through a join link
+
+    @property
+    def attendances_onsite(self) -> int:
+        return self.attendances - self.attendances_online
     served_by_category: dict = field(default_factory=dict)
     employed_by_category: dict = field(default_factory=dict)
     graduates: int = 0
@@ -116,10 +122,11 @@ def compute(station_id: int | None, start: datetime, end: datetime, now: datetim
     ).select_from(confirmed)).one()
     figures.registrations, figures.registrations_ended, figures.attended = total, ended, came
 
-    figures.attendances = db.session.execute(
-        db.select(func.count()).select_from(CheckIn).join(held, held.c.id == CheckIn.event_id)
+    figures.attendances, figures.attendances_online = db.session.execute(
+        db.select(func.count(), func.count().filter(CheckIn.method == CheckInMethod.ONLINE))
+        .select_from(CheckIn).join(held, held.c.id == CheckIn.event_id)
         .filter(CheckIn.result == CheckInResult.OK, CheckIn.undone_at.is_(None))
-    ).scalar_one()
+    ).one()
 
     served = (db.select(Case.id, Case.category).join(CaseEntry, CaseEntry.case_id == Case.id)
               .filter(CaseEntry.kind.in_(SERVICE_KINDS), CaseEntry.withdrawn_at.is_(None),
@@ -169,6 +176,8 @@ def figures_json(figures: Figures, station=None) -> dict:
         "attended": figures.attended,
         "attendance_rate": share(figures.attendance_rate),
         "attendances": figures.attendances,
+        "attendances_onsite": figures.attendances_onsite,
+        "attendances_online": figures.attendances_online,
         "seekers_served": figures.served,
         "seekers_served_by_category": figures.served_by_category,
         "seekers_employed": figures.employed,

@@ -514,6 +514,8 @@ def _entry_title(entry: CaseEntry) -> str:
         title = details.get("event_title") or (entry.event.title if entry.event else "")
         if details.get("session_title"):
             title += " · " + details["session_title"]
+        if details.get("method") == "online":
+            return _("线上参加：%(title)s", title=title)
         return _("参加：%(title)s", title=title)
     if entry.kind == EntryKind.NO_SHOW:
         contact = details.get("contact")

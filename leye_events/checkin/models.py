@@ -37,6 +37,17 @@ class CheckInMethod(StrEnum):
     WALK_IN = "walk_in"
     OFFLINE = "offline"
     TICKET_URL = "ticket_url"
+    ONLINE = "online"  # the registrant's own join link, in the live-room window
+
+
+CHECKIN_METHOD_LABELS = {
+    CheckInMethod.QR: _l("扫码"),
+    CheckInMethod.MANUAL: _l("手动"),
+    CheckInMethod.WALK_IN: _l("现场报名"),
+    CheckInMethod.OFFLINE: _l("离线扫码"),
+    CheckInMethod.TICKET_URL: _l("票面链接"),
+    CheckInMethod.ONLINE: _l("线上参加"),
+}
 
 
 class CheckIn(db.Model):
@@ -80,6 +91,14 @@ class CheckIn(db.Model):
     session = db.relationship("EventSession")
     staff = db.relationship("User", foreign_keys=[staff_id])
     undone_by = db.relationship("User", foreign_keys=[undone_by_id])
+
+    @property
+    def method_label(self) -> str:
+        return str(CHECKIN_METHOD_LABELS[self.method])
+
+    @property
+    def online(self) -> bool:
+        return self.method == CheckInMethod.ONLINE
 
     @property
     def result_label(self) -> str:

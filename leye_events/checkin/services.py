@@ -24,6 +24,8 @@ from .models import CheckIn, CheckInMethod, CheckInResult
 # Doors open this long before a session starts and stay open this long after it ends.
 OPENS_BEFORE = timedelta(hours=2)
 CLOSES_AFTER = timedelta(hours=1)
+# The live room: a join link counts from this long before a session starts until it ends.
+ONLINE_OPENS_BEFORE = timedelta(minutes=15)
 DOOR_ROLES = (Role.DOOR, Role.COUNSELOR, Role.ORGANIZER, Role.ADMIN)
 MAX_ID = 2**31 - 1  # primary keys are 32-bit on PostgreSQL
 _CODE_IN_TEXT = re.compile(r"/tickets/([A-Za-z0-9_\-]{10,64})")
@@ -92,6 +94,17 @@ def session_window_contains(session: EventSession, moment: datetime) -> bool:
     return session.starts_at - OPENS_BEFORE <= moment <= session.ends_at + CLOSES_AFTER
 
 
+def online_window_contains(session: EventSession, moment: datetime) -> bool:
+    """The join link's window: from 15 minutes before the session until its end."""
+    return session.starts_at - ONLINE_OPENS_BEFORE <= moment <= session.ends_at
+
+
+def _window_contains(session: EventSession, moment: datetime, method: CheckInMethod) -> bool:
+    if method == CheckInMethod.ONLINE:
+        return online_window_contains(session, moment)
+    return session_window_contains(session, moment)
+
+
 def current_session(event: Event, moment: datetime) -> EventSession | None:
     """The session people arriving at ``moment`` come for, among those whose door is open: the one
     running now (the latest started if several), else the next to start, else the one that ended last.
@@ -140,7 +153,8 @@ def _by_nonce(nonce: str) -> Outcome | None:
     return Outcome(previous, first=first, replayed=True)
 
 
-def _decide(event: Event, registration: Registration | None, session: EventSession | None, moment) -> tuple:
+def _decide(event: Event, registration: Registration | None, session: EventSession | None, moment,
+            method: CheckInMethod = CheckInMethod.QR) -> tuple:
     if event.status == EventStatus.CANCELLED:
         return CheckInResult.EVENT_CANCELLED, None
     if registration is None:
@@ -151,7 +165,7 @@ def _decide(event: Event, registration: Registration | None, session: EventSessi
         return CheckInResult.CANCELLED, None
     if registration.status == RegistrationStatus.WAITLISTED:
         return CheckInResult.WAITLISTED, None
-    if session is None or not session_window_contains(session, moment):
+    if session is None or not _window_contains(session, moment, method):
         return CheckInResult.NOT_OPEN, None
     first = first_success(registration.id, session.id)
     if first is not None:
@@ -165,8 +179,16 @@ def check_in(scan: Scan, *, staff: User) -> Outcome:
     Every attempt is logged with its outcome. A nonce seen before returns the first answer and adds
     nothing. An offline upload keeps its device time; if the server had already admitted the ticket
     elsewhere, the row is flagged as a conflict for staff to see.
+
+    Method ``online`` is the registrant's own join link: ``staff`` is then the registrant (the code
+    is the secret, no door role is needed), the window is the live room's (``online_window_contains``)
+    and the time is the server's.
     """
-    event = door_event(scan.event_id, staff)
+    if scan.method == CheckInMethod.ONLINE:
+        event = _online_event(scan, staff)
+        scan.scanned_at = None
+    else:
+        event = door_event(scan.event_id, staff)
     nonce = (scan.nonce or "").strip()[:64] or None
     if nonce:
         replay = _by_nonce(nonce)
@@ -181,7 +203,7 @@ def check_in(scan: Scan, *, staff: User) -> Outcome:
     if registration is not None:
         registration = lock_row(Registration, registration.id)
     event = db.session.get(Event, event.id)
-    result, first = _decide(event, registration, session, moment)
+    result, first = _decide(event, registration, session, moment, scan.method)
     race_window()
     checkin = _log(event, scan, staff, registration, session, result, nonce, moment, first)
     try:
@@ -200,6 +222,14 @@ def check_in(scan: Scan, *, staff: User) -> Outcome:
 
         attendance_recorded.send(checkin)
     return Outcome(checkin, first=first)
+
+
+def _online_event(scan: Scan, seeker: User) -> Event:
+    """The event of an online attendance, if ``seeker`` holds the scanned ticket; Forbidden otherwise."""
+    registration = registration_by_code(extract_code(scan.code))
+    if registration is None or registration.seeker_id != seeker.id or registration.event_id != scan.event_id:
+        raise Forbidden("forbidden", _("只能用本人的参会链接签到。"))
+    return registration.event
 
 
 def _log(event, scan: Scan, staff, registration, session, result, nonce, moment, first) -> CheckIn:
@@ -250,6 +280,21 @@ def session_counts(event: Event) -> dict[int, int]:
         .group_by(CheckIn.session_id)
     ).all()
     return {session_id: count for session_id, count in rows}
+
+
+def session_counts_by_method(event: Event) -> dict[int, dict[str, int]]:
+    """``{session id: {"onsite": n, "online": m}}``: successful, not undone check-ins at the door
+    and through join links (method ``online``), side by side."""
+    rows = db.session.execute(
+        db.select(CheckIn.session_id, CheckIn.method, func.count())
+        .filter(CheckIn.event_id == event.id, CheckIn.result == CheckInResult.OK, CheckIn.undone_at.is_(None))
+        .group_by(CheckIn.session_id, CheckIn.method)
+    ).all()
+    counts: dict[int, dict[str, int]] = {}
+    for session_id, method, count in rows:
+        split = counts.setdefault(session_id, {"onsite": 0, "online": 0})
+        split["online" if method == CheckInMethod.ONLINE else "onsite"] += count
+    return counts
 
 
 def attendance_by_registration(event: Event) -> dict[int, dict[int, CheckIn]]:

@@ -142,6 +142,14 @@ EVENTS: tuple[DemoEvent, ...] = (
         (DemoSession(5, "19:00", "21:00"),),
     ),
     DemoEvent(
+        "chuanggu", "salon", "岗位推介直播间：园区企业线上线下同步招聘",
+        "长阳创谷 创谷乐业空间 直播间", 20,
+        "线上线下同步：现场 20 个座位，可与企业 HR 面对面交流；线上不限名额，B站直播间同步推介园区岗位。\n"
+        "报名时选择线下或线上参加；线上报名者凭电子票页的个人参会链接进入直播间。",
+        (DemoSession(3, "19:00", "20:30"),),
+        extra={"mode": "hybrid", "online_url": "https://live.bilibili.com/00000000"},
+    ),
+    DemoEvent(
         "chuanggu", "interview_session", "长阳创谷企业专场面试会",
         "长阳创谷 创谷乐业空间 一楼大厅", 60,
         "园区企业现场面试，当场反馈。参会企业与岗位（部分）：\n"

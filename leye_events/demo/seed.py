@@ -105,6 +105,7 @@ def seed_demo(now: datetime | None = None) -> SeedResult:
             registration_opens=min(now - timedelta(days=1), first_start - timedelta(days=14)),
             registration_closes=closes,
             eligible_categories=list(spec.eligible_categories) if spec.eligible_categories else None,
+            **spec.extra,
         )
     result.events = len(data.EVENTS)
     _seed_case_work(seekers, events, organizers, now)

@@ -24,7 +24,7 @@ from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget
 
 from ..accounts.models import SEEKER_CATEGORY_LABELS
 from ..core.timeutil import SHANGHAI, as_utc, to_local
-from .models import EVENT_KIND_LABELS
+from .models import EVENT_KIND_LABELS, EVENT_MODE_LABELS, EventMode
 from .services import MAX_SESSIONS, SessionInput
 
 DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")
@@ -121,6 +121,8 @@ class SessionForm(Form):
     title = StringField(_l("场次名称"), **TEXT, validators=[Length(max=200, message=_l("不能超过 200 个字符。"))])
     starts_at = LocalDateTimeField(_l("开始时间"))
     ends_at = LocalDateTimeField(_l("结束时间"))
+    mode = SelectField(_l("本场方式"), validate_choice=False,
+                       choices=[("", _l("同活动"))] + [(m.value, label) for m, label in EVENT_MODE_LABELS.items()])
 
     def is_blank(self) -> bool:
         return not any((f.raw_data or [""])[0].strip() for f in (self.title, self.starts_at, self.ends_at))
@@ -135,6 +137,10 @@ class EventForm(FlaskForm):
     kind = SelectField(_l("活动类型"), validate_choice=False)
     station = SelectField(_l("乐业空间"), validate_choice=False)
     capacity = OptionalIntegerField(_l("名额"), message=_l("名额须为整数。"))
+    mode = SelectField(_l("参加方式"), validate_choice=False,
+                       choices=[(m.value, label) for m, label in EVENT_MODE_LABELS.items()], default=EventMode.ONSITE.value)
+    online_url = StringField(_l("直播间地址"), **TEXT, validators=[Length(max=500, message=_l("不能超过 500 个字符。"))])
+    replay_url = StringField(_l("回放地址"), **TEXT, validators=[Length(max=500, message=_l("不能超过 500 个字符。"))])
     venue = StringField(_l("地点"), **TEXT, validators=[Length(max=200, message=_l("不能超过 200 个字符。"))])
     description = TextAreaField(_l("活动介绍"), **TEXT)
     registration_opens = LocalDateTimeField(_l("报名开始"))
@@ -153,7 +159,7 @@ class EventForm(FlaskForm):
         self.eligible_categories.choices = [(c.value, label) for c, label in SEEKER_CATEGORY_LABELS.items()]
 
     def validate_capacity(self, field):
-        if field.data is None and not field.errors:
+        if field.data is None and not field.errors and self.mode.data != EventMode.ONLINE.value:
             raise ValidationError(_l("请填写名额。"))
 
     def _check_year(self, field):
@@ -189,6 +195,7 @@ class EventForm(FlaskForm):
                 ends_at=entry.form.ends_at.data,
                 title=(entry.form.title.data or "").strip(),
                 id=int(entry.form.id.data) if entry.form.id.data else None,
+                mode=entry.form.mode.data or None,
             )
             for entry in self.sessions.entries
             if not entry.form.is_blank()
@@ -200,6 +207,9 @@ class EventForm(FlaskForm):
             "title": self.title.data or "",
             "kind": self.kind.data or "",
             "capacity": self.capacity.data,
+            "mode": self.mode.data or EventMode.ONSITE.value,
+            "online_url": self.online_url.data or "",
+            "replay_url": self.replay_url.data or "",
             "venue": self.venue.data or "",
             "description": self.description.data or "",
             "registration_opens": self.registration_opens.data,
@@ -217,6 +227,9 @@ class EventForm(FlaskForm):
         self.kind.data = event.kind.value
         self.station.data = event.station.slug
         self.capacity.data = event.capacity
+        self.mode.data = (event.mode or EventMode.ONSITE).value
+        self.online_url.data = event.online_url or ""
+        self.replay_url.data = event.replay_url or ""
         self.venue.data = event.venue
         self.description.data = event.description
         self.registration_opens.data = event.registration_opens
@@ -230,7 +243,8 @@ class EventForm(FlaskForm):
             self.sessions.pop_entry()
         for session in event.sessions:
             self.sessions.append_entry(
-                {"id": str(session.id), "title": session.title, "starts_at": session.starts_at, "ends_at": session.ends_at}
+                {"id": str(session.id), "title": session.title, "starts_at": session.starts_at, "ends_at": session.ends_at,
+                 "mode": session.mode.value if session.mode else ""}
             )
         if not self.sessions.entries:
             self.sessions.append_entry()

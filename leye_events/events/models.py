@@ -40,6 +40,21 @@ EVENT_STATUS_LABELS = {
 }
 
 
+class EventMode(StrEnum):
+    """Where people attend: at the venue, in the live room, or either (hybrid)."""
+
+    ONSITE = "onsite"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+
+EVENT_MODE_LABELS = {
+    EventMode.ONSITE: _l("线下"),
+    EventMode.ONLINE: _l("线上"),
+    EventMode.HYBRID: _l("线上线下"),
+}
+
+
 class Event(db.Model):
     """An event a station publishes; people attend its sessions."""
 
@@ -55,7 +70,14 @@ class Event(db.Model):
     title = db.Column(db.String(200), nullable=False)
     description = db.Column(db.Text, nullable=False, default="")
     venue = db.Column(db.String(200), nullable=False, default="")
-    capacity = db.Column(db.Integer, nullable=False)
+    # Seats at the venue; None only for online events (no limit). A hybrid event's online
+    # registrants never count against it.
+    capacity = db.Column(db.Integer)
+    mode = db.Column(enum_column_type(EventMode, "event_mode"), nullable=False, default=EventMode.ONSITE,
+                     server_default=EventMode.ONSITE.value)
+    # The live room and the replay: never public, reached through a registrant's join link.
+    online_url = db.Column(db.String(500))
+    replay_url = db.Column(db.String(500))
     registration_opens = db.Column(UTCDateTime)
     registration_closes = db.Column(UTCDateTime)
     status = db.Column(
@@ -102,6 +124,19 @@ class Event(db.Model):
         return str(EVENT_STATUS_LABELS[self.status])
 
     @property
+    def mode_label(self) -> str:
+        return str(EVENT_MODE_LABELS[self.mode or EventMode.ONSITE])
+
+    @property
+    def has_online(self) -> bool:
+        """Whether people may attend online (an online or hybrid event)."""
+        return self.mode in (EventMode.ONLINE, EventMode.HYBRID)
+
+    @property
+    def has_onsite(self) -> bool:
+        return self.mode in (None, EventMode.ONSITE, EventMode.HYBRID)
+
+    @property
     def is_published(self) -> bool:
         return self.status == EventStatus.PUBLISHED
 
@@ -131,5 +166,11 @@ class EventSession(db.Model):
     title = db.Column(db.String(200), nullable=False, default="")
     starts_at = db.Column(UTCDateTime, nullable=False, index=True)
     ends_at = db.Column(UTCDateTime, nullable=False)
+    # A workshop module may differ from its event (one module online, the others onsite); None: as the event.
+    mode = db.Column(enum_column_type(EventMode, "session_mode"))
 
     event = db.relationship("Event", back_populates="sessions")
+
+    @property
+    def effective_mode(self) -> EventMode:
+        return self.mode or (self.event.mode if self.event is not None else None) or EventMode.ONSITE

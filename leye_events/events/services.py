@@ -17,7 +17,7 @@ from ..core.errors import Forbidden, ServiceError
 from ..core.timeutil import utcnow
 from ..extensions import db
 from ..stations.models import Station
-from .models import Event, EventKind, EventSession, EventStatus
+from .models import Event, EventKind, EventMode, EventSession, EventStatus
 
 event_cancelled = signal("event-cancelled")  # sender: Event; kwargs: actor, reason
 
@@ -38,7 +38,11 @@ EDITABLE_FIELDS = (
     "eligible_school",
     "eligible_graduation_year_min",
     "eligible_graduation_year_max",
+    "mode",
+    "online_url",
+    "replay_url",
 )
+URL_MAX = 500
 
 
 @dataclass
@@ -47,6 +51,7 @@ class SessionInput:
     ends_at: datetime
     title: str = ""
     id: int | None = None
+    mode: str | None = None  # None: as the event (a workshop module may be online, the others onsite)
 
 
 def _invalid(field: str, message: str) -> ServiceError:
@@ -62,10 +67,52 @@ def _check_text(value, field: str, max_length: int, *, required: bool) -> str:
     return value
 
 
-def _check_capacity(value) -> int:
+def _check_capacity(value, mode=EventMode.ONSITE) -> int | None:
+    """An integer 0..MAX_CAPACITY; None (no limit) only for an online event."""
+    if value is None and mode == EventMode.ONLINE:
+        return None
     if isinstance(value, bool) or not isinstance(value, int) or not (0 <= value <= MAX_CAPACITY):
         raise _invalid("capacity", _("名额须为 0 到 %(max)d 之间的整数。", max=MAX_CAPACITY))
     return value
+
+
+def _check_mode(value, field: str = "mode") -> EventMode:
+    try:
+        return EventMode(value)
+    except ValueError:
+        raise _invalid(field, _("参加方式无效，可选：%(modes)s。", modes=", ".join(EventMode.values()))) from None
+
+
+def _check_url(value, field: str) -> str | None:
+    """An http(s) address of at most 500 characters, or None when empty."""
+    value = _check_text(value, field, URL_MAX, required=False)
+    if not value:
+        return None
+    if not value.lower().startswith(("https://", "http://")) or any(c.isspace() for c in value):
+        raise _invalid(field, _("请填写以 http:// 或 https:// 开头的网址。"))
+    return value
+
+
+def _new_mode(event: Event, values: dict) -> EventMode:
+    """The mode the event will have after ``values`` are applied (checked)."""
+    if values.get("mode") is not None:
+        values["mode"] = _check_mode(values["mode"])
+    elif "mode" in values:
+        values.pop("mode")
+    return values.get("mode") or event.mode or EventMode.ONSITE
+
+
+def _refuse_mode_change_stranding_registrants(event: Event, mode: EventMode) -> None:
+    """A mode change may not leave registrants attending in a way the event no longer offers."""
+    if event.id is None or mode == (event.mode or EventMode.ONSITE) or mode == EventMode.HYBRID:
+        return
+    from ..booking.counts import seat_counts
+
+    counts = seat_counts(event)
+    stranded = counts.confirmed_onsite + counts.waitlisted if mode == EventMode.ONLINE else counts.confirmed_online
+    if stranded:
+        raise ServiceError("has_registrations", _("已有报名者选择了其他参加方式，不能改为该方式；可改为“线上线下”。"),
+                           field="mode")
 
 
 def _check_sessions(sessions) -> list[SessionInput]:
@@ -78,6 +125,8 @@ def _check_sessions(sessions) -> list[SessionInput]:
             raise _invalid("sessions", _("场次的结束时间必须晚于开始时间。"))
         if len(item.title or "") > 200:
             raise _invalid("sessions", _("场次名称不能超过 200 个字符。"))
+        if item.mode is not None:
+            item.mode = _check_mode(item.mode, "sessions")
     return sorted(sessions, key=lambda s: s.starts_at)
 
 
@@ -117,6 +166,7 @@ def _apply_sessions(event: Event, sessions: list[SessionInput]) -> None:
         session.title = (item.title or "").strip()
         session.starts_at = item.starts_at
         session.ends_at = item.ends_at
+        session.mode = item.mode
         kept.append(session)
     for session in list(event.sessions):
         if session not in kept:
@@ -129,6 +179,7 @@ def create_event(*, actor, station: Station, sessions: list[SessionInput], statu
     event = Event(station=station, created_by=actor, revision=0)
     for required in ("title", "kind", "capacity"):
         values.setdefault(required, None)
+    values.setdefault("mode", EventMode.ONSITE)
     _assign(event, values, sessions or [], status)
     db.session.add(event)
     db.session.flush()
@@ -147,8 +198,12 @@ def update_event(event: Event, *, actor, sessions: list[SessionInput] | None = N
     status = values.pop("status", event.status)
     if status == EventStatus.DRAFT and event.status == EventStatus.PUBLISHED:
         _refuse_unpublishing_with_registrations(event)
+    mode = _new_mode(event, values)
+    _refuse_mode_change_stranding_registrants(event, mode)
     if "capacity" in values:
-        values["capacity"] = _check_capacity(values["capacity"])
+        values["capacity"] = _check_capacity(values["capacity"], mode)
+    elif event.capacity is None and mode != EventMode.ONLINE:
+        raise _invalid("capacity", _("线下或线上线下活动须填写名额。"))
     capacity_changes = "capacity" in values and values["capacity"] != event.capacity
     if capacity_changes:
         event = _lock_for_capacity_change(event, values["capacity"])
@@ -179,7 +234,7 @@ def _lock_for_capacity_change(event: Event, new_capacity) -> Event:
 
     begin_locking_transaction()
     event = lock_row(Event, event.id)
-    confirmed = seat_counts(event).confirmed
+    confirmed = seat_counts(event).seated
     if isinstance(new_capacity, int) and not isinstance(new_capacity, bool) and new_capacity < confirmed:
         raise _invalid("capacity", _("名额不能少于已确认的人数（%(count)d）。", count=confirmed))
     return event
@@ -197,8 +252,12 @@ def _assign(event: Event, values: dict, sessions, status) -> None:
         values["description"] = _check_text(values["description"], "description", 20_000, required=False)
     if "eligible_school" in values:
         values["eligible_school"] = _check_text(values["eligible_school"], "eligible_school", 100, required=False) or None
+    mode = _new_mode(event, values)
     if "capacity" in values:
-        values["capacity"] = _check_capacity(values["capacity"])
+        values["capacity"] = _check_capacity(values["capacity"], mode)
+    for field in ("online_url", "replay_url"):
+        if field in values:
+            values[field] = _check_url(values[field], field)
     if "kind" in values:
         try:
             values["kind"] = EventKind(values["kind"])

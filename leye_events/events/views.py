@@ -356,14 +356,15 @@ def manage_edit(event_id: int):
 @roles_required(Role.ORGANIZER, Role.ADMIN)
 def manage_detail(event_id: int):
     """An organizer's view of one event: status, counts and the actions."""
-    from ..checkin.services import session_counts
+    from ..checkin.services import session_counts, session_counts_by_method
 
     event = _manageable_event(event_id)
     registrations_url = None
     if "booking.event_registrations" in current_app.view_functions:
         registrations_url = url_for("booking.event_registrations", event_id=event.id)
     return render_template("events/manage_detail.html", event=event, counts=seat_counts(event),
-                           attended=session_counts(event), action_form=ActionForm(),
+                           attended=session_counts(event), attended_split=session_counts_by_method(event),
+                           action_form=ActionForm(),
                            registrations_url=registrations_url, now=utcnow())
 
 

@@ -30,7 +30,7 @@ from sqlalchemy.orm import aliased
 from ..accounts.models import SEEKER_CATEGORY_LABELS, Role, SeekerCategory, User
 from ..audit.services import clean_reason, record
 from ..booking.models import REGISTRATION_STATUS_LABELS, Registration, RegistrationStatus
-from ..checkin.models import CheckIn, CheckInResult
+from ..checkin.models import CheckIn, CheckInMethod, CheckInResult
 from ..core.errors import Forbidden, NotFound
 from ..core.masking import mask_name, mask_phone
 from ..core.spreadsheet import csv_row, keep_as_text
@@ -119,10 +119,26 @@ class AttendanceRow:
     registered_at: datetime
     walk_in: bool
     checkins: tuple  # the check-in time per session (event.sessions order), None where absent
+    attend: str = "onsite"  # how they registered to attend (onsite / online)
+    online_checkins: int = 0  # of their successful check-ins, those made through the join link
 
     @property
     def status_label(self) -> str:
         return str(REGISTRATION_STATUS_LABELS[self.status])
+
+    @property
+    def method(self) -> str | None:
+        """How they attended: ``onsite``, ``online``, ``both`` (some sessions each way) or None."""
+        attended = sum(moment is not None for moment in self.checkins)
+        if not attended:
+            return None
+        if not self.online_checkins:
+            return "onsite"
+        return "online" if self.online_checkins >= attended else "both"
+
+    @property
+    def method_label(self) -> str:
+        return {"onsite": _("线下签到"), "online": _("线上参加"), "both": _("线下+线上")}.get(self.method, "")
 
 
 def _category_label(value) -> str:
@@ -147,9 +163,16 @@ def attendance_query(plan: ExportPlan, statuses=None):
             .scalar_subquery()
             .label(f"session_{session_id}")
         )
+    online = aliased(CheckIn)
+    online_count = (
+        db.select(func.count()).select_from(online)
+        .where(online.registration_id == Registration.id, online.method == CheckInMethod.ONLINE,
+               online.result == CheckInResult.OK, online.undone_at.is_(None))
+        .scalar_subquery().label("online_checkins")
+    )
     query = (
         db.select(Registration.id, Registration.status, Registration.created_at, Registration.walk_in,
-                  User.name, User.phone, User.category, User.school, *columns)
+                  User.name, User.phone, User.category, User.school, Registration.attend, online_count, *columns)
         .join(User, User.id == Registration.seeker_id)
         .where(Registration.event_id == plan.event_id)
         .order_by(Registration.id)
@@ -178,7 +201,9 @@ def attendance_rows(event: Event | ExportPlan, *, unmask: bool = False, statuses
             phone=phone_of(row[5]),
             category=_category_label(row[6]),
             school=row[7] or "",
-            checkins=tuple(row[8:]),
+            attend=(row[8].value if hasattr(row[8], "value") else row[8]) or "onsite",
+            online_checkins=row[9] or 0,
+            checkins=tuple(row[10:]),
         )
 
 
@@ -202,7 +227,7 @@ def session_header(event: Event, index: int) -> str:
 
 def headers(event: Event) -> list[str]:
     return [_("报名编号"), _("姓名"), _("手机号"), _("人员类别"), _("学校"), _("报名状态"), _("报名时间"),
-            *(session_header(event, i) for i in range(len(event.sessions))), _("现场报名")]
+            *(session_header(event, i) for i in range(len(event.sessions))), _("现场报名"), _("签到方式")]
 
 
 def local_text(moment: datetime | None) -> str:
@@ -222,7 +247,7 @@ def csv_values(row: AttendanceRow) -> list:
     """The row's CSV cells, every one safe from formula injection."""
     return csv_row([row.registration_id, row.name, row.phone, row.category, row.school,
                     row.status_label, local_text(row.registered_at), *(local_text(t) for t in row.checkins),
-                    yes_no(row.walk_in)])
+                    yes_no(row.walk_in), row.method_label])
 
 
 # --- CSV -------------------------------------------------------------------------------------------
@@ -259,7 +284,7 @@ def write_xlsx(event: Event, rows, target: IO[bytes]) -> None:
     titles = headers(event)
     session_count = len(event.sessions)
     longest = longest_texts(event)
-    content_widths = [8, longest["name"] * 2, 13, 22, longest["school"] * 2, 8, 16, *([16] * session_count), 8]
+    content_widths = [8, longest["name"] * 2, 13, 22, longest["school"] * 2, 8, 16, *([16] * session_count), 8, 10]
     for index, (title, content) in enumerate(zip(titles, content_widths, strict=True), start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(max(display_width(title), content) + 2, 50)
     sheet.freeze_panes = "A2"
@@ -277,20 +302,21 @@ def write_xlsx(event: Event, rows, target: IO[bytes]) -> None:
         return item
 
     sheet.append([cell(title, font=bold) for title in titles])
-    registrations = confirmed = walk_ins = 0
+    registrations = confirmed = walk_ins = online = 0
     attended = [0] * session_count
     when = "yyyy-mm-dd hh:mm"
     for row in rows:
         registrations += 1
         confirmed += row.status == RegistrationStatus.CONFIRMED
         walk_ins += row.walk_in
+        online += row.method in ("online", "both")
         for index, moment in enumerate(row.checkins):
             attended[index] += moment is not None
         sheet.append([
             row.registration_id, cell(row.name), cell(row.phone), cell(row.category),
             cell(row.school), cell(row.status_label), cell(local_naive(row.registered_at), number_format=when),
             *(cell(local_naive(moment), number_format=when) for moment in row.checkins),
-            cell(yes_no(row.walk_in)),
+            cell(yes_no(row.walk_in)), cell(row.method_label),
         ])
     summary = [
         cell(_("合计"), font=bold),
@@ -299,6 +325,7 @@ def write_xlsx(event: Event, rows, target: IO[bytes]) -> None:
         None, None, None, None,
         *(cell(_("签到 %(n)d 人", n=count), font=bold) for count in attended),
         cell(_("现场 %(n)d", n=walk_ins), font=bold),
+        cell(_("线上 %(n)d 人", n=online), font=bold),
     ]
     sheet.append(summary)
     sheet.append([cell(_("导出时间：%(when)s（北京时间）", when=local_text(utcnow())), font=Font(italic=True))])
@@ -314,6 +341,8 @@ def row_json(row: AttendanceRow, session_ids: list[int]) -> dict:
         "phone": row.phone,
         "status": row.status.value,
         "walk_in": row.walk_in,
+        "attend": row.attend,
+        "method": row.method,
         "category": row.category,
         "school": row.school,
         "registered_at": isoformat_local(row.registered_at),

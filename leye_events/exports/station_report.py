@@ -51,6 +51,8 @@ def write_report(figures: fig.Figures, station, target: IO[bytes], breakdown=Non
         [_("到场人数"), figures.attended],
         [_("到场率"), _share(figures.attendance_rate), defs["attendance_rate"]],
         [_("签到人次"), figures.attendances, defs["attendances"]],
+        [_("其中线下签到"), figures.attendances_onsite, defs["attendances_split"]],
+        [_("其中线上参加"), figures.attendances_online, defs["attendances_split"]],
         [_("服务人数"), figures.served, defs["served"]],
         [_("帮助就业人数"), figures.employed, defs["employed"]],
         [_("离校未就业高校毕业生"), figures.graduates],

@@ -8,6 +8,7 @@ from ..core.timeutil import to_local
 from ..core.urls import absolute_url
 from ..events.services import event_cancelled
 from ..extensions import db
+from ..online.services import has_join_link
 from .mail import queue_mail
 
 
@@ -42,4 +43,7 @@ def tell_promoted_seeker(registration, **_kw):
         body = _("有人取消了报名，您已从候补转为正式报名：“%(title)s”（%(when)s，%(venue)s）。", title=event.title,
                  when=_when(event), venue=event.venue)
         body += "\n" + _("电子票：%(url)s", url=absolute_url("booking.ticket", code=registration.ticket_code))
+        if has_join_link(registration):  # online attendance: the personal link instead of a QR at the door
+            body += "\n" + _("线上参会链接（开始前 15 分钟起可进入直播间，仅限本人）：%(url)s",
+                             url=absolute_url("online.join", code=registration.ticket_code))
     queue_mail(db.session, registration.seeker.email, subject, body)

@@ -108,7 +108,8 @@ def test_xlsx_reads_back_with_header_sessions_widths_and_summary(client, worksho
     sheet = read_xlsx(response)
     assert sheet.freeze_panes == "A2"
     header = [c.value for c in sheet[1]]
-    assert header[1] == "姓名" and header[7].startswith("第1场签到") and header[-1] == "现场报名"
+    assert header[1] == "姓名" and header[7].startswith("第1场签到") and header[-2] == "现场报名"
+    assert header[-1] == "签到方式"
     assert all(c.font.b for c in sheet[1])
     for index, title in enumerate(header, start=1):
         width = sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width
