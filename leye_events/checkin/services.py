@@ -216,7 +216,7 @@ def check_in(scan: Scan, *, staff: User, now: datetime | None = None) -> Outcome
         registration = lock_row(Registration, registration.id)
     event = db.session.get(Event, event.id)
     result, first = _decide(event, registration, session, moment)
-    if result == CheckInResult.UNKNOWN_CODE and _unknown_codes_over_limit(event, now):
+    if result == CheckInResult.UNKNOWN_CODE and _unknown_codes_over_limit(event):
         return Outcome(_row(event, scan, staff, None, session, result, nonce, moment, None))
     race_window()
     checkin = _log(event, scan, staff, registration, session, result, nonce, moment, first)
@@ -238,8 +238,9 @@ def check_in(scan: Scan, *, staff: User, now: datetime | None = None) -> Outcome
     return Outcome(checkin, first=first)
 
 
-def _unknown_codes_over_limit(event: Event, now: datetime) -> bool:
-    """True when the event's log already holds its hourly share of unknown codes."""
+def _unknown_codes_over_limit(event: Event) -> bool:
+    """True when the event's log already holds its share of unknown codes for the last hour."""
+    now = utcnow()
     limit = current_app.config["CHECKIN_UNKNOWN_CODES_LOGGED_PER_HOUR"]
     logged = db.session.execute(
         db.select(func.count()).select_from(CheckIn).filter(
