@@ -58,6 +58,10 @@ class DefaultConfig:
     MAIL_FROM = "乐业活动 <noreply@leye.example>"
     # Row locks for capacity and check-in. Only tests turn this off, to show the race it prevents.
     LOCKING_ENABLED = True
+    # The door: an offline scan keeps its device time only if uploaded within this many hours of it;
+    # a door logs at most this many unknown codes per event and hour (more are answered, not stored).
+    CHECKIN_OFFLINE_MAX_DELAY_HOURS = 24
+    CHECKIN_UNKNOWN_CODES_LOGGED_PER_HOUR = 60
     EVENTS_PER_PAGE = 20
     API_PAGE_SIZE = 50
     API_MAX_PAGE_SIZE = 200

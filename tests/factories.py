@@ -109,6 +109,7 @@ def login_id_for(user: User) -> str:
     """A committed web login session for ``user``: the value Flask-Login keeps as ``_user_id``."""
     from flask import current_app
 
+    _end_read_transaction()
     with current_app.test_request_context():
         start_login_session(user, remember=False)
         login_id = user.get_id()

@@ -70,8 +70,14 @@ def create_checkins_batch():
 @bp.get("/events/<int:event_id>/roster")
 @require_roles(*DOOR_ROLES)
 def roster(event_id: int):
-    event = services.door_event(event_id, api_user())
-    return jsonify(roster_json(event))
+    staff = api_user()
+    event = services.door_event(event_id, staff)
+    body = roster_json(event)
+    services.record_roster_read(event, staff=staff, via="api")
+    db.session.commit()
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/checkins/<int:checkin_id>/undo")

@@ -294,13 +294,19 @@ SCHEMAS = {
         "type": "object",
         "required": ["code", "event_id"],
         "properties": {
-            "code": {"type": "string", "description": "The ticket code, or the whole text of its QR (e.g. a URL)"},
+            "code": {"type": "string", "maxLength": 2048,
+                     "description": "The ticket code, or the whole text of its QR (e.g. a URL)"},
             "event_id": {"type": "integer"},
             "session_id": {"type": "integer"},
-            "gate": {"type": "string"},
-            "nonce": {"type": "string", "description": "Makes a retried scan idempotent"},
-            "scanned_at": TIMESTAMP,
+            "gate": {"type": "string", "maxLength": 64},
+            "device": {"type": "string", "maxLength": 100},
+            "nonce": {"type": "string", "maxLength": 64, "description": "Makes a retried scan idempotent"},
+            "scanned_at": {**TIMESTAMP, "description": "The device's time. Honoured only for offline uploads "
+                           "(/checkins/batch), within the session's door window and if uploaded within "
+                           "CHECKIN_OFFLINE_MAX_DELAY_HOURS (else the item is 422 upload_too_late); an online "
+                           "scan is judged by the server's clock."},
         },
+        "description": "Longer texts than maxLength are refused: 422 too_long with the field.",
     },
     "CheckinResult": {
         "type": "object",
@@ -308,20 +314,23 @@ SCHEMAS = {
         "properties": {
             "result": {"type": "string", "enum": CHECKIN_RESULTS},
             "message": {"type": "string", "description": "The result in words, for the door's screen"},
-            "checkin_id": {"type": "integer", "description": "For POST /checkins/{checkin_id}/undo"},
+            "checkin_id": nullable("integer", description="For POST /checkins/{checkin_id}/undo; null for an "
+                                   "unknown code past the hourly logging limit (answered, not stored)"),
             "event_id": {"type": "integer"},
             "session_id": nullable("integer", description="The session the scan counted for"),
-            "registration_id": nullable("integer"),
+            "registration_id": nullable("integer", description="Null for wrong_event and unknown_code"),
             "gate": {"type": "string"},
-            "scanned_at": TIMESTAMP,
+            "scanned_at": {**TIMESTAMP, "description": "The time the scan was judged at"},
             "checked_in_at": {**TIMESTAMP, "description": "With result ok"},
             "first_checked_in_at": {**TIMESTAMP, "description": "With result already_checked_in"},
             "first_gate": {"type": "string", "description": "With result already_checked_in"},
             "replayed": {"type": "boolean", "description": "The nonce was seen before: the first answer again"},
             "conflict": {"type": "boolean", "description": "An offline scan of a ticket already admitted"},
-            "attendee": {"type": ["object", "null"], "description": "Masked; null for an unknown code",
-                         "properties": {"name": {"type": "string"}, "phone": nullable("string"),
-                                        "category": nullable("string"), "walk_in": {"type": "boolean"}}},
+            "attendee": {"type": ["object", "null"],
+                         "description": "The holder's masked name, nothing more (no phone, no category); null "
+                                        "for wrong_event, unknown_code and any ticket of another event",
+                         "required": ["name", "walk_in"], "additionalProperties": False,
+                         "properties": {"name": {"type": "string"}, "walk_in": {"type": "boolean"}}},
         },
     },
     "CheckinBatchError": {
@@ -344,8 +353,8 @@ SCHEMAS = {
     },
     "Roster": {
         "type": "object",
-        "description": "What an offline scanner needs: code hashes, masked names, status, sessions. Never codes "
-                       "or phone numbers.",
+        "description": "What an offline scanner needs: code hashes, masked names, status, sessions. Never codes, "
+                       "phone numbers or hardship categories.",
         "required": ["event", "sessions", "hash", "entries", "confirmed"],
         "properties": {
             "event": {"type": "object", "required": ["id", "title", "status"], "properties": {
@@ -363,7 +372,6 @@ SCHEMAS = {
                         "code_hash": {"type": "string"},
                         "registration_id": {"type": "integer"},
                         "name": {"type": "string", "description": "Masked"},
-                        "category": nullable("string"),
                         "status": {"type": "string", "enum": ["confirmed", "waitlisted", "cancelled"]},
                         "walk_in": {"type": "boolean"},
                         "checked_in": {"type": "object", "additionalProperties": TIMESTAMP,
@@ -610,7 +618,8 @@ PATHS = {
     "/checkins": {
         "post": operation(
             "Check a ticket in", operation_id="checkIn", tag="checkin",
-            description="Door staff and up, of the event's station.",
+            description="Door staff and up, of the event's station. Judged by the server's clock (scanned_at "
+                        "is ignored here).",
             request=body(ref("CheckinRequest")),
             responses={"200": ok("The outcome", ref("CheckinResult")), **errors(400, 401, 403, 404, 422)},
         )
@@ -619,7 +628,9 @@ PATHS = {
         "post": operation(
             "Upload offline scans", operation_id="checkInBatch", tag="checkin",
             description="Each scan as for /checkins with nonce and scanned_at; a repeated nonce is answered as "
-                        "before and never counted twice.",
+                        "before and never counted twice. A scan's device time counts within the session's door "
+                        "window if uploaded within CHECKIN_OFFLINE_MAX_DELAY_HOURS (default 24) of it; later, "
+                        "the item is answered 422 upload_too_late and not counted.",
             request=body(ref("CheckinBatch")),
             responses={"200": ok("Outcomes in the order of the scans", ref("CheckinBatchResult")),
                        **errors(400, 401, 403, 422)},
@@ -628,16 +639,19 @@ PATHS = {
     "/checkins/{checkin_id}/undo": {
         "post": operation(
             "Undo a mistaken check-in", operation_id="undoCheckIn", tag="checkin",
-            description="Door staff and up, of the event's station. The entry stays in the log, marked undone.",
+            description="Door staff and up, of the event's station, while the session's door is open; after it "
+                        "has closed, an organizer of the station or an admin, with a reason (403 door_closed, "
+                        "422 reason_required). The entry stays in the log, marked undone; every undo is audited.",
             parameters=[path_id("checkin_id", "Check-in id (checkin_id of a /checkins answer)")],
-            request=body({"type": "object", "properties": {"reason": {"type": "string"}}}, required=False),
+            request=body({"type": "object", "properties": {"reason": {"type": "string", "maxLength": 200}}},
+                         required=False),
             responses={"200": ok("Undone", {"type": "object"}), **errors(400, 401, 403, 404, 422)},
         )
     },
     "/events/{event_id}/roster": {
         "get": operation(
             "Roster for offline scanning", operation_id="getRoster", tag="checkin",
-            description="Door staff and up, of the event's station.",
+            description="Door staff and up, of the event's station. Every download is audited.",
             parameters=[EVENT_ID],
             responses={"200": ok("The roster", ref("Roster")), **errors(401, 403, 404)},
         )

@@ -90,16 +90,20 @@ def takes_seat(event: Event, attend: Attend) -> bool:
 
 def check_window(event: Event, now) -> None:
     """Raise ``event_cancelled`` or ``registration_closed`` unless registration is open now."""
-    if event.status == EventStatus.CANCELLED:
-        raise ServiceError("event_cancelled", _("该活动已取消。"))
-    if event.status != EventStatus.PUBLISHED:
-        raise ServiceError("registration_closed", _("该活动尚未发布，暂不能报名。"))
+    _check_published(event)
     if event.registration_opens and now < event.registration_opens:
         opens = to_local(event.registration_opens).strftime("%Y-%m-%d %H:%M")
         raise ServiceError("registration_closed", _("报名尚未开始，将于 %(time)s 开放。", time=opens))
     closes = event.registration_closes or event.starts_at
     if closes is not None and now >= closes:
         raise ServiceError("registration_closed", _("报名已截止。"))
+
+
+def _check_published(event: Event) -> None:
+    if event.status == EventStatus.CANCELLED:
+        raise ServiceError("event_cancelled", _("该活动已取消。"))
+    if event.status != EventStatus.PUBLISHED:
+        raise ServiceError("registration_closed", _("该活动尚未发布，暂不能报名。"))
 
 
 def eligibility_problem(event: Event, seeker: User) -> str | None:
@@ -129,14 +133,19 @@ def register(event_id: int, seeker: User, *, actor: User | None = None, walk_in:
     ``attend`` (onsite / online; default: the event's usual way) must be one the event offers
     (``invalid_attend``); online registrants of a hybrid event, and everyone at an online event
     without a capacity, are confirmed without limit.
-    ``walk_in`` with ``check_rules=False`` is the door's path: it admits past capacity and window.
+    ``walk_in`` is the door's path: the registration window does not apply (the door checks that it
+    is open), eligibility and capacity do, and there is no waitlist (``event_full``).
+    ``check_rules=False`` (the demo seed) admits past every rule.
     """
     actor = actor or seeker
     if seeker.role != Role.SEEKER:
         raise Forbidden("seekers_only", _("只有求职者账号可以报名。"))
     event = _locked_event(event_id)
     if check_rules:
-        check_window(event, utcnow())
+        if walk_in:
+            _check_published(event)
+        else:
+            check_window(event, utcnow())
         problem = eligibility_problem(event, seeker)
         if problem:
             raise ServiceError("not_eligible", problem)
@@ -150,7 +159,7 @@ def register(event_id: int, seeker: User, *, actor: User | None = None, walk_in:
     if not takes_seat(event, attend) or confirmed < event.capacity or not check_rules:
         registration.status = RegistrationStatus.CONFIRMED
         registration.confirmed_at = utcnow()
-    elif event.waitlist_enabled:
+    elif event.waitlist_enabled and not walk_in:
         registration.status = RegistrationStatus.WAITLISTED
         registration.waitlist_position = last_position + 1
     else:

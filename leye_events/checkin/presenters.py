@@ -1,6 +1,6 @@
 """JSON shapes of check-in answers and rosters, shared by the API and the door page."""
 from ..booking.models import Registration, RegistrationStatus
-from ..core.masking import mask_name, mask_phone
+from ..core.masking import mask_name
 from ..core.timeutil import isoformat_local
 from ..events.models import Event
 from ..extensions import db
@@ -9,32 +9,37 @@ from .services import Outcome, attendance_by_registration, code_hash
 
 
 def attendee_json(registration: Registration | None) -> dict | None:
+    """What a door may know of a ticket's holder: the masked name and whether they walked in.
+    Never a phone number or a hardship category."""
     if registration is None:
         return None
-    seeker = registration.seeker
-    return {
-        "name": mask_name(seeker.name),
-        "phone": mask_phone(seeker.phone),
-        "category": seeker.category_label,
-        "walk_in": registration.walk_in,
-    }
+    return {"name": mask_name(registration.seeker.name), "walk_in": registration.walk_in}
+
+
+def _door_may_see_holder(checkin) -> bool:
+    """Only a ticket of this event, and one the code identified, shows its holder: a foreign ticket
+    (``wrong_event``, or any ticket at a cancelled event) reveals nothing about whose it is."""
+    registration = checkin.registration
+    return (registration is not None and registration.event_id == checkin.event_id
+            and checkin.result not in (CheckInResult.WRONG_EVENT, CheckInResult.UNKNOWN_CODE))
 
 
 def outcome_json(outcome: Outcome) -> dict:
     """The answer to one scan (API.md ``POST /checkins``)."""
     checkin = outcome.checkin
+    visible = _door_may_see_holder(checkin)
     body = {
         "result": checkin.result.value,
         "message": str(CHECKIN_RESULT_LABELS[checkin.result]),
         "checkin_id": checkin.id,
         "event_id": checkin.event_id,
         "session_id": checkin.session_id,
-        "registration_id": checkin.registration_id,
+        "registration_id": checkin.registration_id if visible else None,
         "gate": checkin.gate,
         "scanned_at": isoformat_local(checkin.scanned_at),
         "replayed": outcome.replayed,
         "conflict": checkin.conflict,
-        "attendee": attendee_json(checkin.registration),
+        "attendee": attendee_json(checkin.registration) if visible else None,
     }
     if checkin.result == CheckInResult.OK:
         body["checked_in_at"] = isoformat_local(checkin.scanned_at)
@@ -46,7 +51,7 @@ def outcome_json(outcome: Outcome) -> dict:
 
 def roster_json(event: Event) -> dict:
     """What an offline door needs: ticket code hashes (SHA-256 hex), masked names, status, and
-    who is already in which session. Never codes or phone numbers."""
+    who is already in which session. Never codes, phone numbers or hardship categories."""
     registrations = db.session.execute(
         db.select(Registration).filter(Registration.event_id == event.id).options(db.joinedload(Registration.seeker))
     ).scalars().all()
@@ -63,7 +68,6 @@ def roster_json(event: Event) -> dict:
                 "code_hash": code_hash(r.ticket_code),
                 "registration_id": r.id,
                 "name": mask_name(r.seeker.name),
-                "category": r.seeker.category_label,
                 "status": r.status.value,
                 "walk_in": r.walk_in,
                 "checked_in": {str(sid): isoformat_local(c.scanned_at) for sid, c in attendance.get(r.id, {}).items()},

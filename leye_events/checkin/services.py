@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -15,7 +16,7 @@ from ..audit.services import record
 from ..booking.models import Registration, RegistrationStatus
 from ..booking.services import registration_by_code
 from ..core.db import begin_locking_transaction, lock_row, race_window
-from ..core.errors import Forbidden, NotFound, ServiceError
+from ..core.errors import Conflict, Forbidden, NotFound, ServiceError
 from ..core.timeutil import utcnow
 from ..events.models import Event, EventSession, EventStatus
 from ..extensions import db
@@ -27,6 +28,10 @@ CLOSES_AFTER = timedelta(hours=1)
 # The live room: a join link counts from this long before a session starts until it ends.
 ONLINE_OPENS_BEFORE = timedelta(minutes=15)
 DOOR_ROLES = (Role.DOOR, Role.COUNSELOR, Role.ORGANIZER, Role.ADMIN)
+# Who may still correct a check-in once its session's door has closed (with a reason).
+CORRECTING_ROLES = (Role.ORGANIZER, Role.ADMIN)
+# The longest text a door may send, per field: longer is refused (422), never cut or stored.
+MAX_LENGTHS = {"code": 2048, "gate": 64, "device": 100, "nonce": 64, "reason": 200}
 MAX_ID = 2**31 - 1  # primary keys are 32-bit on PostgreSQL
 _CODE_IN_TEXT = re.compile(r"/tickets/([A-Za-z0-9_\-]{10,64})")
 _BARE_CODE = re.compile(r"^[A-Za-z0-9_\-]{10,64}$")
@@ -73,6 +78,19 @@ def extract_code(text: str | None) -> str:
 def code_hash(code: str) -> str:
     """What an offline roster holds instead of the code itself."""
     return hashlib.sha256(code.encode("utf-8")).hexdigest()
+
+
+def check_length(field: str, value) -> str:
+    """``value`` (a string or None) if it fits ``MAX_LENGTHS[field]``; 422 ``too_long`` otherwise."""
+    value = value or ""
+    if len(value) > MAX_LENGTHS[field]:
+        raise ServiceError("too_long", _("此字段最多 %(n)d 个字符。", n=MAX_LENGTHS[field]), field=field)
+    return value
+
+
+def _check_scan_lengths(scan: "Scan") -> None:
+    for field in ("code", "gate", "device", "nonce"):
+        check_length(field, getattr(scan, field))
 
 
 def may_check_in(user: User, event: Event) -> bool:
@@ -173,12 +191,27 @@ def _decide(event: Event, registration: Registration | None, session: EventSessi
     return CheckInResult.OK, None
 
 
-def check_in(scan: Scan, *, staff: User) -> Outcome:
+def scan_moment(scan: Scan, now: datetime) -> datetime:
+    """The time a scan is judged at: the server's clock, except for an offline upload, which keeps its
+    device time if that is not ahead of ours and not older than ``CHECKIN_OFFLINE_MAX_DELAY_HOURS``
+    (422 ``upload_too_late`` then: a scan cannot be backdated into a door that has long closed)."""
+    if scan.method != CheckInMethod.OFFLINE or scan.scanned_at is None or scan.scanned_at >= now:
+        return now
+    delay = timedelta(hours=current_app.config["CHECKIN_OFFLINE_MAX_DELAY_HOURS"])
+    if now - scan.scanned_at > delay:
+        raise ServiceError("upload_too_late", _("离线扫码上传过晚，不再计入签到；如需更正请联系组织者。"),
+                           field="scanned_at")
+    return scan.scanned_at
+
+
+def check_in(scan: Scan, *, staff: User, now: datetime | None = None) -> Outcome:
     """Admit a ticket to a session at most once, whichever door scans it and however many at once.
 
-    Every attempt is logged with its outcome. A nonce seen before returns the first answer and adds
-    nothing. An offline upload keeps its device time; if the server had already admitted the ticket
-    elsewhere, the row is flagged as a conflict for staff to see.
+    Every attempt is logged with its outcome, except unknown codes past the hourly limit per event
+    (answered, not stored). A nonce seen before returns the first answer and adds nothing. Online scans
+    are judged by the server's clock (``now``: only the demo seed replays the past); an offline upload
+    by its device time, see ``scan_moment``. If the server had already admitted the ticket elsewhere,
+    the offline row is flagged as a conflict for staff to see. Over-long texts are refused (422).
 
     Method ``online`` is the registrant's own join link: ``staff`` is then the registrant (the code
     is the secret, no door role is needed), the window is the live room's (``online_window_contains``)
@@ -189,13 +222,14 @@ def check_in(scan: Scan, *, staff: User) -> Outcome:
         scan.scanned_at = None
     else:
         event = door_event(scan.event_id, staff)
-    nonce = (scan.nonce or "").strip()[:64] or None
+    _check_scan_lengths(scan)
+    nonce = (scan.nonce or "").strip() or None
     if nonce:
         replay = _by_nonce(nonce)
         if replay is not None:
             return replay
-    now = utcnow()
-    moment = min(scan.scanned_at or now, now)  # a device clock ahead of ours is not trusted
+    now = now or utcnow()
+    moment = scan_moment(scan, now)
     session = _resolve_session(event, scan.session_id, moment)
     registration = registration_by_code(extract_code(scan.code))
 
@@ -204,6 +238,8 @@ def check_in(scan: Scan, *, staff: User) -> Outcome:
         registration = lock_row(Registration, registration.id)
     event = db.session.get(Event, event.id)
     result, first = _decide(event, registration, session, moment, scan.method)
+    if result == CheckInResult.UNKNOWN_CODE and _unknown_codes_over_limit(event):
+        return Outcome(_row(event, scan, staff, None, session, result, nonce, moment, None))
     race_window()
     checkin = _log(event, scan, staff, registration, session, result, nonce, moment, first)
     try:
@@ -232,40 +268,68 @@ def _online_event(scan: Scan, seeker: User) -> Event:
     return registration.event
 
 
+def _unknown_codes_over_limit(event: Event) -> bool:
+    """True when the event's log already holds its share of unknown codes for the last hour."""
+    now = utcnow()
+    limit = current_app.config["CHECKIN_UNKNOWN_CODES_LOGGED_PER_HOUR"]
+    logged = db.session.execute(
+        db.select(func.count()).select_from(CheckIn).filter(
+            CheckIn.event_id == event.id, CheckIn.result == CheckInResult.UNKNOWN_CODE,
+            CheckIn.created_at > now - timedelta(hours=1))
+    ).scalar_one()
+    return logged >= limit
+
+
 def _log(event, scan: Scan, staff, registration, session, result, nonce, moment, first) -> CheckIn:
+    checkin = _row(event, scan, staff, registration, session, result, nonce, moment, first)
+    db.session.add(checkin)
+    return checkin
+
+
+def _row(event, scan: Scan, staff, registration, session, result, nonce, moment, first) -> CheckIn:
+    """The log row of a scan, not yet added to the database session."""
     offline = scan.method == CheckInMethod.OFFLINE
-    checkin = CheckIn(
+    return CheckIn(
         event_id=event.id,
         session_id=session.id if session else None,
         registration_id=registration.id if registration else None,
         registration=registration,
         result=result,
         method=scan.method,
-        gate=(scan.gate or "")[:64],
-        device=(scan.device or "")[:100],
+        gate=scan.gate or "",
+        device=scan.device or "",
         staff_id=staff.id,
         nonce=nonce,
         scanned_at=moment,
+        created_at=utcnow(),
         conflict=bool(offline and result == CheckInResult.ALREADY_CHECKED_IN and first is not None
-                      and (first.gate, first.device) != ((scan.gate or "")[:64], (scan.device or "")[:100])),
+                      and (first.gate, first.device) != (scan.gate or "", scan.device or "")),
     )
-    db.session.add(checkin)
-    return checkin
 
 
 def undo(checkin_id: int, *, staff: User, reason: str = "") -> CheckIn:
     """Withdraw a mistaken successful check-in. The row stays, marked undone; the ticket may be
-    admitted again."""
+    admitted again. Door staff may undo while the session's door is open; once it has closed, only an
+    organizer of the station (or an admin) may, with a reason (403 ``door_closed``, 422
+    ``reason_required``). Every undo is audited with the event's station."""
     checkin = db.session.get(CheckIn, checkin_id)
     if checkin is None:
         raise NotFound("not_found", _("签到记录不存在。"))
-    door_event(checkin.event_id, staff)
+    event = door_event(checkin.event_id, staff)
+    reason = check_length("reason", reason if isinstance(reason, str) else "").strip()
     if checkin.result != CheckInResult.OK or checkin.undone_at is not None:
         raise ServiceError("not_undoable", _("只能撤销有效的签到记录。"))
-    checkin.undone_at = utcnow()
+    now = utcnow()
+    door_open = checkin.session is not None and session_window_contains(checkin.session, now)
+    if not door_open and staff.role not in CORRECTING_ROLES:
+        raise Forbidden("door_closed", _("本场签到已结束，不能再撤销；如需更正，请联系活动组织者。"))
+    if not door_open and not reason:
+        raise ServiceError("reason_required", _("签到结束后的更正须填写原因。"), field="reason")
+    checkin.undone_at = now
     checkin.undone_by_id = staff.id
-    record("checkin.undo", checkin, actor=staff, station_id=None, event_id=checkin.event_id,
-           registration_id=checkin.registration_id, reason=(reason or "")[:200])
+    record("checkin.undo", checkin, actor=staff, station_id=event.station_id, event_id=checkin.event_id,
+           session_id=checkin.session_id, registration_id=checkin.registration_id, reason=reason,
+           after_door_closed=not door_open)
     from .signals import attendance_withdrawn
 
     attendance_withdrawn.send(checkin)
@@ -310,6 +374,20 @@ def attendance_by_registration(event: Event) -> dict[int, dict[int, CheckIn]]:
     return attendance
 
 
+def door_search(event: Event, query: str, *, staff: User, limit: int = 20) -> list[Registration]:
+    """``search_registrations`` for a door, audited: who looked, in which event, whom they were shown."""
+    found = search_registrations(event, query, limit)
+    if (query or "").strip():
+        record("checkin.search", event, actor=staff, registration_ids=[r.id for r in found],
+               by="phone_tail" if query.strip().isdigit() else "name")
+    return found
+
+
+def record_roster_read(event: Event, *, staff: User, via: str) -> None:
+    """Audit a download of the event's door roster (``via``: ``api`` or ``door``)."""
+    record("checkin.roster_read", event, actor=staff, via=via)
+
+
 def search_registrations(event: Event, query: str, limit: int = 20) -> list[Registration]:
     """Registrations of the event whose seeker's name contains ``query`` or whose phone ends
     with it (at least 4 digits), for the door's manual look-up."""
@@ -338,31 +416,38 @@ def search_registrations(event: Event, query: str, limit: int = 20) -> list[Regi
 
 def walk_in(event_id: int, *, staff: User, name: str, phone: str, category=None, session_id=None,
             gate: str = "", device: str = "") -> Outcome:
-    """Register and admit someone at the door in one step: find or create their seeker account by
-    phone, register them (even when the event is full, marked walk-in) and check them in."""
+    """Register and admit someone new at the door in one step: create their seeker account, register
+    them (marked walk-in) and check them in, all in one transaction.
+
+    Creates nothing, and says nothing about anyone, when: the door of the session is not open now
+    (422 ``not_open``); the phone already belongs to an account (409 ``account_exists``: that person
+    shows their e-ticket or logs in to register on their own phone — the door never attaches a typed
+    phone to an existing account and case, and learns no more than the public sign-up form tells);
+    the event is full (422 ``event_full``, no waitlist at the door) or not for this person (422
+    ``not_eligible``).
+    """
     from ..accounts import services as accounts
     from ..booking import services as booking
 
     event = door_event(event_id, staff)
     if event.status == EventStatus.CANCELLED:
         raise ServiceError("event_cancelled", _("该活动已取消。"))
-    _resolve_session(event, session_id, utcnow())  # refuse an unknown session before creating anything
+    gate, device = check_length("gate", gate), check_length("device", device)
+    now = utcnow()
+    session = _resolve_session(event, session_id, now)  # refuse an unknown session before creating anything
+    if event.status != EventStatus.PUBLISHED or session is None or not session_window_contains(session, now):
+        raise ServiceError("not_open", _("当前不在签到时间，不能现场报名。"), field="session_id")
     phone = accounts.normalize_phone(phone)
     begin_locking_transaction()  # account, registration and check-in: one transaction, on SQLite too
-    seeker = accounts.find_by_login(phone)
-    if seeker is None:
-        seeker = accounts.create_walk_in_seeker(name=name, phone=phone, category=category, actor=staff,
-                                                station=event.station)
-    elif seeker.role != Role.SEEKER:
-        raise ServiceError("not_a_seeker", _("该手机号属于工作人员账号。"), field="phone")
-    registration = booking.active_registration(event.id, seeker.id)
-    if registration is None or registration.status != RegistrationStatus.CONFIRMED:
-        if registration is not None:  # waitlisted: the door admits them in place of the queue
-            booking.cancel(registration.id, actor=staff, reason="walk_in_admitted")
-        registration = booking.register(event.id, seeker, actor=staff, walk_in=True, check_rules=False)
+    if accounts.find_by_login(phone) is not None:
+        raise Conflict("account_exists", _("该手机号已注册账号，不能现场代为报名。请对方登录后出示电子票；"
+                                           "尚未报名的，请对方在手机上报名后再扫码。"), field="phone")
+    seeker = accounts.create_walk_in_seeker(name=name, phone=phone, category=category, actor=staff,
+                                            station=event.station)
+    registration = booking.register(event.id, seeker, actor=staff, walk_in=True)
     db.session.flush()
     return check_in(
-        Scan(code=registration.ticket_code, event_id=event.id, session_id=session_id, gate=gate, device=device,
+        Scan(code=registration.ticket_code, event_id=event.id, session_id=session.id, gate=gate, device=device,
              method=CheckInMethod.WALK_IN),
         staff=staff,
     )

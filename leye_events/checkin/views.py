@@ -306,7 +306,10 @@ def batch(event: Event):
 @bp.get("/door/<int:event_id>/roster")
 @door_json
 def roster(event: Event):
-    response = jsonify(roster_json(event))
+    body = roster_json(event)
+    services.record_roster_read(event, staff=current_user, via="door")
+    db.session.commit()
+    response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -317,7 +320,7 @@ def search(event: Event):
     query = (request.args.get("q") or "")[:50]
     attendance = services.attendance_by_registration(event)
     rows = []
-    for registration in services.search_registrations(event, query):
+    for registration in services.door_search(event, query, staff=current_user):
         rows.append({
             "registration_id": registration.id,
             "status": registration.status.value,
@@ -325,7 +328,10 @@ def search(event: Event):
             "attendee": attendee_json(registration),
             "checked_in": {str(sid): isoformat_local(c.scanned_at) for sid, c in attendance.get(registration.id, {}).items()},
         })
-    return jsonify({"query": query, "results": rows})
+    db.session.commit()  # the audit entry of the look-up
+    response = jsonify({"query": query, "results": rows})
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/door/<int:event_id>/walk-in")
@@ -343,7 +349,7 @@ def walk_in(event: Event):
     outcome = services.walk_in(
         event.id, staff=current_user, name=form.name.data, phone=form.phone.data, category=form.category.data,
         session_id=int(session_id) if session_id else None,
-        gate=request.form.get("gate", "")[:64], device=request.form.get("device", "")[:100],
+        gate=request.form.get("gate", ""), device=request.form.get("device", ""),
     )
     db.session.commit()
     return jsonify(outcome_json(outcome))

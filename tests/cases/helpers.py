@@ -28,11 +28,12 @@ def past_event(station, *, sessions=1, days_ago=1, **kw):
 
 
 def attend(registration, session, staff, *, nonce=None):
-    """Check ``registration`` in at ``session`` (during it) through the check-in operation; commits."""
+    """Check ``registration`` in at ``session`` (during it, replaying the past as the demo seed does)
+    through the check-in operation; commits."""
+    moment = session.starts_at + timedelta(minutes=5)
     outcome = check_in(
         Scan(code=registration.ticket_code, event_id=registration.event_id, session_id=session.id,
-             scanned_at=session.starts_at + timedelta(minutes=5), nonce=nonce,
-             method=CheckInMethod.OFFLINE), staff=staff)
+             scanned_at=moment, nonce=nonce, method=CheckInMethod.OFFLINE), staff=staff, now=moment)
     db.session.commit()
     return outcome
 

@@ -44,7 +44,8 @@ def test_the_entry_is_in_the_check_ins_transaction():
     from leye_events.checkin.services import Scan, check_in
 
     check_in(Scan(code=registration.ticket_code, event_id=event.id, session_id=event.sessions[0].id,
-                  scanned_at=event.sessions[0].starts_at, method=CheckInMethod.OFFLINE), staff=site.door)
+                  scanned_at=event.sessions[0].starts_at, method=CheckInMethod.OFFLINE), staff=site.door,
+             now=event.sessions[0].starts_at)
     assert db.session.execute(db.select(db.func.count()).select_from(CaseEntry)).scalar_one() == 1
     db.session.rollback()
     assert db.session.execute(db.select(db.func.count()).select_from(CaseEntry)).scalar_one() == 0
@@ -55,11 +56,11 @@ def test_undo_withdraws_the_entry_without_deleting_it():
     seeker = site.seeker()
     event = past_event(site.station)
     outcome = attend(register(event, seeker), event.sessions[0], site.door)
-    undo(outcome.checkin.id, staff=site.door, reason="扫错了")
+    undo(outcome.checkin.id, staff=site.organizer, reason="扫错了")  # the door has closed: an organizer's
     db.session.commit()
     case = case_for(seeker)
     [entry] = _attendance(case.id)
-    assert entry.withdrawn_at is not None and entry.withdrawn_by_id == site.door.id
+    assert entry.withdrawn_at is not None and entry.withdrawn_by_id == site.organizer.id
     assert seeker_history(seeker) == []
     item = next(i for i in timeline(case, include_notes=True) if i.kind == EntryKind.ATTENDANCE)
     assert item.withdrawn_at is not None

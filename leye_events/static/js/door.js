@@ -271,7 +271,7 @@
 
   function attendeeText(attendee) {
     if (!attendee) return "";
-    const parts = [attendee.name, attendee.category].filter(Boolean);
+    const parts = [attendee.name].filter(Boolean);
     if (attendee.walk_in) parts.push(T.walkIn);
     return parts.join(" · ");
   }
@@ -280,7 +280,7 @@
     const attendee = outcome.attendee;
     const note = offline ? T.offlineNote : "";
     if (outcome.result === "ok") {
-      const about = attendee ? [attendee.category, attendee.walk_in ? T.walkIn : ""].filter(Boolean).join(" · ") : "";
+      const about = attendee && attendee.walk_in ? T.walkIn : "";
       show("ok", T.ok + (attendee ? " " + attendee.name : ""), [about, note].filter(Boolean).join(" — "));
     } else if (outcome.result === "already_checked_in") {
       const title = fill(T.already, { time: hhmm(outcome.first_checked_in_at), gate: outcome.first_gate || T.noGate });
@@ -403,7 +403,7 @@
       offerAdmitAnyway(body, hash);
       return;
     }
-    const attendee = { name: entry.name, category: entry.category, walk_in: entry.walk_in };
+    const attendee = { name: entry.name, walk_in: entry.walk_in };
     if (entry.status === "cancelled" || entry.status === "waitlisted") {
       showOutcome({ result: entry.status, message: config.labels[entry.status], attendee }, true);
       return;
