@@ -6,3 +6,4 @@ from .cases.models import Case, CaseEntry, Employer, Outcome, Post, Referral  # 
 from .checkin.models import CheckIn  # noqa: F401
 from .events.models import Event, EventSession  # noqa: F401
 from .stations.models import Station  # noqa: F401
+from .feedback.models import Feedback  # noqa: F401
