@@ -78,8 +78,8 @@ def _register_blueprints(app: Flask) -> None:
     from .booking.views import bp as booking_bp
     from .calendars.views import bp as calendars_bp
     from .cases.views import bp as cases_bp
-    from .checkin.views import bp as checkin_bp
     from .certificates.views import bp as certificates_bp
+    from .checkin.views import bp as checkin_bp
     from .errors import register_error_pages
     from .events.views import bp as events_bp
     from .exports.views import bp as exports_bp

@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .accounts.models import ROLE_LABELS, SEEKER_CATEGORY_LABELS, Role, SeekerCategory
-from .core.masking import mask_name, mask_phone
 from .core.friendly import friendly_day, friendly_span
+from .core.masking import mask_name, mask_phone
 from .core.timeutil import to_local
 from .events.models import EVENT_KIND_LABELS, EventKind
 from .stations.models import STATION_KIND_LABELS

@@ -11,6 +11,7 @@ from ..core.errors import ServiceError
 from ..extensions import db, limiter
 from . import services
 from .forms import STUDENT_LIKE_CATEGORIES, LoginForm, LogoutForm, PasswordChangeForm, SignupForm
+from .models import Role
 
 bp = Blueprint("accounts", __name__)
 
@@ -35,7 +36,11 @@ def safe_next_url(target: str | None) -> str | None:
 
 
 def _redirect_after_login():
-    return redirect(safe_next_url(request.args.get("next")) or url_for("events.home"))
+    """Back to where the person was going; door accounts land on the door page, the only one they use."""
+    landing = "events.home"
+    if current_user.is_authenticated and current_user.role == Role.DOOR and "checkin.index" in current_app.view_functions:
+        landing = "checkin.index"
+    return redirect(safe_next_url(request.args.get("next")) or url_for(landing))
 
 
 def _field_error(form, error: ServiceError) -> None:

@@ -8,8 +8,8 @@ from ..core.timeutil import isoformat_local
 from ..events.models import Event
 from ..extensions import db
 from ..feedback import services as feedback
-from ..templating import current_locale_code as current_language
 from ..sharing import services as sharing
+from ..templating import current_locale_code as current_language
 from . import bp
 from . import parsing as p
 from .auth import api_user, require_roles

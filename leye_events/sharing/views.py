@@ -1,6 +1,17 @@
 """Pages and files for sharing: the poster, the cover image, the favicon and the web app manifest."""
-from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, send_file,
-                   send_from_directory, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    send_file,
+    send_from_directory,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
