@@ -110,11 +110,14 @@ def event_summary(event: Event, *, viewer) -> dict:
     return {"event": _summarize(rows), "sessions": per_session}
 
 
-def station_summary(station_id: int) -> dict:
-    """Count and average rating over all of a station's events, for the station report."""
-    count, average = db.session.execute(
-        db.select(db.func.count(Feedback.id), db.func.avg(Feedback.rating))
-        .join(Event, Event.id == Feedback.event_id)
-        .filter(Event.station_id == station_id)
-    ).one()
+def station_summary(station_id: int, start=None, end=None) -> dict:
+    """Count and average rating of the feedback given on a station's events (within [start, end) when
+    given, aware datetimes), for the station report."""
+    query = (db.select(db.func.count(Feedback.id), db.func.avg(Feedback.rating))
+             .join(Event, Event.id == Feedback.event_id).filter(Event.station_id == station_id))
+    if start is not None:
+        query = query.filter(Feedback.created_at >= start)
+    if end is not None:
+        query = query.filter(Feedback.created_at < end)
+    count, average = db.session.execute(query).one()
     return {"count": count, "average": round(float(average), 2) if average is not None else None}

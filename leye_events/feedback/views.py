@@ -1,9 +1,12 @@
 """Feedback pages: the seeker rates an attended event; organizers read the summary."""
+from datetime import datetime, time, timedelta
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..core.errors import NotFound, ServiceError
+from ..core.timeutil import SHANGHAI, as_utc
 from ..events.models import Event
 from ..extensions import db
 from . import services
@@ -58,4 +61,10 @@ def _feedback_helpers():
             return None
         return {"given": services.feedback_for(registration)}
 
-    return {"feedback_state": feedback_state}
+    def station_feedback(station, start_day, end_day):
+        """Feedback given on the station's events between two Shanghai days (inclusive), for its report."""
+        start = datetime.combine(start_day, time.min, tzinfo=SHANGHAI)
+        end = datetime.combine(end_day + timedelta(days=1), time.min, tzinfo=SHANGHAI)
+        return services.station_summary(station.id, as_utc(start), as_utc(end))
+
+    return {"feedback_state": feedback_state, "station_feedback": station_feedback}

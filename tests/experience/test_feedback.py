@@ -85,3 +85,15 @@ def test_seeker_rates_from_the_ticket_page(login):
     response = seeker_client.post(f"/registrations/{registration.id}/feedback", data={"rating": "5", "comment": "赞"})
     assert response.status_code == 302
     assert "修改我的评价" in seeker_client.get(f"/tickets/{registration.ticket_code}").text
+
+
+def test_station_report_includes_feedback(client, login):
+    event = make_event()
+    for rating in (5, 4):
+        registration = make_registration(event)
+        attend(registration)
+        assert post_feedback(client, registration, {"rating": rating}).status_code == 201
+    organizer = make_user(Role.ORGANIZER, station=event.station)
+    page = login(organizer).get("/figures")
+    assert page.status_code == 200
+    assert "平均 4.5 分（2 人评价）" in page.text

@@ -605,10 +605,6 @@
     document.body.classList.add("door-scanning");
     renderWhere();
     if (!window.QrScanner) { show("bad", T.cameraError, ""); return; }
-    if (window.QrScanner.hasCamera && !(await window.QrScanner.hasCamera().catch(() => true))) {
-      show("bad", VT.noCamera || T.cameraError, VT.noCameraHelp || "");
-      return;
-    }
     if (!scanner) {
       scanner = new window.QrScanner($("door-video"), (result) => onDecoded(result.data), {
         returnDetailedScanResult: true,
@@ -620,7 +616,8 @@
     try {
       await scanner.start();
     } catch (e) {
-      show("bad", cameraErrorText(e), cameraErrorHelp(e));
+      const problem = cameraErrorKind(e) ? e : await probeCamera(e);
+      show("bad", cameraErrorText(problem), cameraErrorHelp(problem));
     }
   }
 
@@ -631,6 +628,18 @@
     if (/NotFound|Overconstrained|DevicesNotFound|no camera/i.test(name)) return "missing";
     if (/NotReadable|TrackStart|AbortError/i.test(name)) return "busy";
     return "";
+  }
+
+  /** qr-scanner reports every failure as "Camera not found.": ask the browser once more for the reason. */
+  async function probeCamera(original) {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return { name: "NotFoundError" };
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: false });
+      stream.getTracks().forEach((track) => track.stop());
+      return original;
+    } catch (e) {
+      return e;
+    }
   }
 
   function cameraErrorText(e) {
