@@ -30,16 +30,27 @@ def font(size: int) -> ImageFont.FreeTypeFont:
     return _font(str(cjk_font_path()), size)
 
 
+def _split_word(line: str, char: str) -> tuple[str, str]:
+    """Where a Latin word was cut by the line end: move it whole to the next line (CJK breaks anywhere)."""
+    if not char.isascii() or not char.strip() or " " not in line or not line[-1:].strip():
+        return line, char
+    head, _, tail = line.rpartition(" ")
+    if not tail.isascii():
+        return line, char
+    return head, tail + char
+
+
 def wrap(text: str, face: ImageFont.FreeTypeFont, width: int, max_lines: int) -> list[str]:
-    """Break ``text`` into lines no wider than ``width`` pixels, character by character (CJK has no
-    spaces); the last kept line ends with … when text is left over."""
+    """Break ``text`` into lines no wider than ``width`` pixels: anywhere between CJK characters, at
+    spaces within Latin words; the last kept line ends with … when text is left over."""
     lines, line = [], ""
     for char in text.replace("\n", " "):
         if face.getlength(line + char) <= width:
             line += char
             continue
-        lines.append(line)
-        line = char.lstrip()
+        kept, line = _split_word(line, char)
+        lines.append(kept)
+        line = line.lstrip()
         if len(lines) == max_lines:
             break
     else:

@@ -63,3 +63,15 @@ def test_poster_for_a_missing_event_is_a_json_404(client):
     response = client.get("/api/v1/events/999999/poster.png")
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_poster_lines_break_between_hanzi_and_at_spaces_in_english():
+    from leye_events.sharing.poster import font, wrap
+
+    face = font(40)
+    assert wrap("Long-press or scan the QR code for details and registration", face, 500, 3) == [
+        "Long-press or scan the QR", "code for details and", "registration"]
+    assert wrap("长按或扫描二维码，查看详情并报名长按或扫描二维码", face, 500, 3) == [
+        "长按或扫描二维码，查看详", "情并报名长按或扫描二维码"]
+    lines = wrap("打造我的2026 " * 20, face, 500, 2)
+    assert len(lines) == 2 and lines[-1].endswith("…")
