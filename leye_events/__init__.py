@@ -81,14 +81,17 @@ def _register_blueprints(app: Flask) -> None:
     from .booking.views import bp as booking_bp
     from .calendars.views import bp as calendars_bp
     from .cases.views import bp as cases_bp
+    from .certificates.views import bp as certificates_bp
     from .checkin.views import bp as checkin_bp
     from .errors import register_error_pages
     from .events.views import bp as events_bp
     from .exports.views import bp as exports_bp
+    from .feedback.views import bp as feedback_bp
     from .i18n import bp as i18n_bp
     from .online.views import bp as online_bp
     from .privacy.views import bp as privacy_bp
     from .security import init_security
+    from .sharing.views import bp as sharing_bp
     from .stations.views import bp as stations_bp
 
     for blueprint in (events_bp, stations_bp, booking_bp, accounts_bp, admin_bp, i18n_bp, api_bp, checkin_bp,
@@ -97,6 +100,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(online_bp)
+    for blueprint in (sharing_bp, certificates_bp, feedback_bp):  # experience: sharing, certificates, feedback
+        app.register_blueprint(blueprint)
     register_error_pages(app)
     init_security(app)
 

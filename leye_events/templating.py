@@ -1,10 +1,13 @@
 """Jinja filters and globals shared by every template."""
+from urllib.parse import urlencode
+
 from flask import Flask, current_app, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .accounts.models import ROLE_LABELS, SEEKER_CATEGORY_LABELS, Role, SeekerCategory
+from .core.friendly import friendly_day, friendly_span
 from .core.masking import mask_name, mask_phone
 from .core.timeutil import to_local
 from .events.models import EVENT_KIND_LABELS, EventKind
@@ -28,6 +31,16 @@ def session_span(session) -> str:
     if start.date() == end.date():
         return f"{local_datetime(session.starts_at)}–{local_time(session.ends_at)}"
     return f"{local_datetime(session.starts_at)} – {local_datetime(session.ends_at)}"
+
+
+def friendly_session(session) -> str:
+    """``今天 14:00–16:00`` / ``12月11日 周四 14:00–16:00`` (see core.friendly)."""
+    return friendly_span(session.starts_at, session.ends_at)
+
+
+def map_url(place: str) -> str:
+    """A link that opens the place in Amap (高德地图) on a phone or in a browser; no API key needed."""
+    return "https://uri.amap.com/search?" + urlencode({"keyword": place, "city": "310000", "callnative": "1"})
 
 
 # (endpoint, label, who sees it: "all", "anonymous", "authenticated" or a set of roles)
@@ -81,6 +94,9 @@ def init_templating(app: Flask) -> None:
         localdt=local_datetime,
         localtime=local_time,
         session_span=session_span,
+        friendly_span=friendly_session,
+        friendly_day=friendly_day,
+        map_url=map_url,
         mask_phone=mask_phone,
         mask_name=mask_name,
     )

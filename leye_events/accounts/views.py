@@ -10,6 +10,7 @@ from ..core.urls import safe_next_url
 from ..extensions import db, limiter
 from . import services, sessions
 from .forms import STUDENT_LIKE_CATEGORIES, LoginForm, LogoutForm, PasswordChangeForm, SignupForm
+from .models import Role
 from .sessions import end_login_session, start_login_session, tokens_of
 
 bp = Blueprint("accounts", __name__)
@@ -23,7 +24,11 @@ def _log_in(user, *, remember: bool = False) -> None:
 
 
 def _redirect_after_login():
-    return redirect(safe_next_url(request.args.get("next")) or url_for("events.home"))
+    """Back to where the person was going; door accounts land on the door page, the only one they use."""
+    landing = "events.home"
+    if current_user.is_authenticated and current_user.role == Role.DOOR and "checkin.index" in current_app.view_functions:
+        landing = "checkin.index"
+    return redirect(safe_next_url(request.args.get("next")) or url_for(landing))
 
 
 def _field_error(form, error: ServiceError) -> None:

@@ -20,6 +20,7 @@ from . import (  # noqa: E402,F401  (routes)
     cases,
     checkin,
     events,
+    experience,
     health,
     online,
     openapi,

@@ -24,6 +24,12 @@ def _door_may_see_holder(checkin) -> bool:
             and checkin.result not in (CheckInResult.WRONG_EVENT, CheckInResult.UNKNOWN_CODE))
 
 
+def wrong_ticket_json(registration: Registration) -> dict:
+    """A ticket of another event: which event and station it is for, and nothing about its holder."""
+    event = registration.event
+    return {"attendee": None, "ticket_event": {"id": event.id, "title": event.title, "station": event.station.name}}
+
+
 def outcome_json(outcome: Outcome) -> dict:
     """The answer to one scan (API.md ``POST /checkins``)."""
     checkin = outcome.checkin
@@ -43,6 +49,8 @@ def outcome_json(outcome: Outcome) -> dict:
     }
     if checkin.result == CheckInResult.OK:
         body["checked_in_at"] = isoformat_local(checkin.scanned_at)
+    if checkin.result == CheckInResult.WRONG_EVENT and checkin.registration is not None:
+        body.update(wrong_ticket_json(checkin.registration))
     if checkin.result == CheckInResult.ALREADY_CHECKED_IN and outcome.first is not None:
         body["first_checked_in_at"] = isoformat_local(outcome.first.scanned_at)
         body["first_gate"] = outcome.first.gate

@@ -46,7 +46,8 @@ def seed_demo(now: datetime | None = None) -> SeedResult:
 
     stations = {}
     for info in YANGPU_STATIONS:
-        station = Station(slug=info.slug, name=info.name, kind=info.kind, address=info.address)
+        station = Station(slug=info.slug, name=info.name, kind=info.kind, address=info.address,
+                          opening_hours="周一至周五 9:00–17:00")
         db.session.add(station)
         stations[info.slug] = station
     db.session.flush()

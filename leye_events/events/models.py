@@ -90,6 +90,8 @@ class Event(db.Model):
     eligible_school = db.Column(db.String(100))
     eligible_graduation_year_min = db.Column(db.Integer)
     eligible_graduation_year_max = db.Column(db.Integer)
+    # File name of the cover banner in COVER_STORAGE_DIR (see sharing/covers.py), or None.
+    cover_image = db.Column(db.String(100))
     # Rises on every change; calendar feeds use it as SEQUENCE.
     revision = db.Column(db.Integer, nullable=False, default=0)
     created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))

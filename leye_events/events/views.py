@@ -318,8 +318,20 @@ def _handle_event_form(form: EventForm, event: Event | None):
             flash(_("请按提示修改后再保存。"), "error")
         return None
     db.session.commit()
-    flash(_("活动已发布。") if event.status == EventStatus.PUBLISHED else _("已保存。"), "success")
+    # Saving an event that was already published is a save, not a new publication.
+    flash(_("活动已发布。") if action == "publish" and event.status == EventStatus.PUBLISHED else _("已保存。"),
+          "success")
+    if _warned_registration_closed(event):
+        return redirect(url_for("events.manage_edit", event_id=event.id))
     return redirect(url_for("events.manage_detail", event_id=event.id))
+
+
+def _warned_registration_closed(event: Event) -> bool:
+    """A published event whose registration window has already closed: warn, and say how to fix it."""
+    if event.status != EventStatus.PUBLISHED or not event.registration_closes or event.registration_closes > utcnow():
+        return False
+    flash(_("注意：报名截止时间已过，学员现在无法报名。如需开放报名，请修改“报名截止”。"), "warning")
+    return True
 
 
 @bp.route("/manage/events/new", methods=["GET", "POST"])
@@ -390,6 +402,8 @@ def manage_publish(event_id: int):
     else:
         db.session.commit()
         flash(_("活动已发布。"), "success")
+        if _warned_registration_closed(event):
+            return redirect(url_for("events.manage_edit", event_id=event.id))
     return redirect(url_for("events.manage_detail", event_id=event_id))
 
 

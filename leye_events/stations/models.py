@@ -29,6 +29,8 @@ class Station(db.Model):
     name = db.Column(db.String(100), nullable=False)
     kind = db.Column(enum_column_type(StationKind, "station_kind"), nullable=False)
     address = db.Column(db.String(200), nullable=False, default="")
+    # Shown on event pages, e.g. "周一至周五 9:00–17:00"; None when not given.
+    opening_hours = db.Column(db.String(200))
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 
     @property

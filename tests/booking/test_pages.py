@@ -31,7 +31,7 @@ def test_one_tap_register_shows_the_ticket(login):
     response = client.post(f"/events/{event.id}/register", follow_redirects=True)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "报名成功" in page and "qr.svg" in page
+    assert "报名成功" in page and "qr.png" in page  # a PNG, so WeChat offers to save it on a long press
     [registration] = registrations_of(event)
     assert registration.status == RegistrationStatus.CONFIRMED and registration.seeker_id == seeker.id
 

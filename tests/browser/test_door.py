@@ -104,7 +104,8 @@ def test_camera_scan_admits_a_ticket_and_shows_green(live_server, camera_browser
     page.click("#door-start")
 
     expect(page.locator("#door-result")).to_have_attribute("data-tone", "ok", timeout=15_000)
-    expect(page.locator("#door-result-title")).to_have_text("签到成功 王**")
+    expect(page.locator("#door-result-title")).to_have_text("签到成功")
+    expect(page.locator("#door-result-name")).to_have_text("王**")
     expect(page.locator("#door-count")).to_have_text("已签到 1 / 已确认 1")
     [checkin] = rows(registration_id=registration.id, result=CheckInResult.OK)
     assert checkin.method == CheckInMethod.QR and checkin.gate == "B 门"
@@ -144,7 +145,8 @@ def test_manual_search_checks_someone_in(browser, open_door, event):
     results.first.get_by_role("button", name="签到").click()
 
     expect(page.locator("#door-result")).to_have_attribute("data-tone", "ok")
-    expect(page.locator("#door-result-title")).to_have_text("签到成功 王**")
+    expect(page.locator("#door-result-title")).to_have_text("签到成功")
+    expect(page.locator("#door-result-name")).to_have_text("王**")
     expect(results.first.get_by_role("button")).to_have_text("已签到")
     [checkin] = rows(registration_id=wanted.id, result=CheckInResult.OK)
     assert checkin.method == CheckInMethod.MANUAL
@@ -160,10 +162,12 @@ def test_offline_scans_are_queued_and_uploaded_when_back_online(browser, open_do
     page.fill("#door-code", first.ticket_code)
     page.press("#door-code", "Enter")
     expect(page.locator("#door-result")).to_have_attribute("data-tone", "ok")
-    expect(page.locator("#door-result-title")).to_have_text("签到成功 王**")
+    expect(page.locator("#door-result-title")).to_have_text("签到成功")
+    expect(page.locator("#door-result-name")).to_have_text("王**")
     page.fill("#door-code", f"http://elsewhere/tickets/{second.ticket_code}")
     page.press("#door-code", "Enter")
-    expect(page.locator("#door-result-title")).to_have_text("签到成功 李*")
+    expect(page.locator("#door-result-title")).to_have_text("签到成功")
+    expect(page.locator("#door-result-name")).to_have_text("李*")
     expect(page.locator("#door-net")).to_have_text("离线 — 2 条待上传")
     # Offline, the local queue still knows who is in.
     page.fill("#door-code", first.ticket_code)
@@ -216,7 +220,8 @@ def test_ticket_registered_on_the_web_scans_green_and_its_url_offers_one_tap(
     page.click("#door-start")
     expect(page.locator("#door-where")).to_contain_text("未记录入口")
     expect(page.locator("#door-result")).to_have_attribute("data-tone", "ok", timeout=15_000)
-    expect(page.locator("#door-result-title")).to_have_text("签到成功 林**")
+    expect(page.locator("#door-result-title")).to_have_text("签到成功")
+    expect(page.locator("#door-result-name")).to_have_text("林**")
     expect(page.locator("#door-count")).to_have_text("已签到 1 / 已确认 1")
 
     # The same door phone opens the ticket URL (its own camera app): a one-tap check-in is offered.
@@ -235,7 +240,8 @@ def test_ticket_url_one_tap_admits_a_ticket_green(browser, open_door, event):
     page.goto(f"/tickets/{registration.ticket_code}")
     page.get_by_role("button", name="签到").click()
     expect(page.locator(".door-result")).to_have_attribute("data-tone", "ok")
-    expect(page.locator(".door-result-title")).to_have_text("签到成功 王**")
+    expect(page.locator(".door-result-title")).to_have_text("签到成功")
+    expect(page.locator("#door-result-name")).to_have_text("王**")
     [checkin] = rows(registration_id=registration.id, result=CheckInResult.OK)
     assert checkin.method == CheckInMethod.TICKET_URL
 
@@ -261,7 +267,8 @@ def test_offline_a_ticket_missing_from_the_roster_can_be_admitted_and_is_checked
     # A known ticket scanned next hides the button again.
     page.fill("#door-code", known.ticket_code)
     page.press("#door-code", "Enter")
-    expect(page.locator("#door-result-title")).to_have_text("签到成功 王**")
+    expect(page.locator("#door-result-title")).to_have_text("签到成功")
+    expect(page.locator("#door-result-name")).to_have_text("王**")
     expect(page.get_by_role("button", name="仍然放行，联网后核对")).to_be_hidden()
     # A forged code admitted the same way comes back as a problem for staff.
     page.fill("#door-code", "Zz" * 12)
@@ -300,7 +307,8 @@ def test_walk_in_after_logging_in_again_and_for_a_phone_with_an_account(app, bro
     page.fill("#door-walkin-form input[name=phone]", "137 1111 3333")
     page.get_by_role("button", name="登记并签到").click()
     expect(page.locator("#door-result")).to_have_attribute("data-tone", "ok")
-    expect(page.locator("#door-result-title")).to_have_text("签到成功 钱*")
+    expect(page.locator("#door-result-title")).to_have_text("签到成功")
+    expect(page.locator("#door-result-name")).to_have_text("钱*")
     expect(page.locator("#door-walkin-error")).to_be_hidden()
     assert len(rows(result=CheckInResult.OK, method=CheckInMethod.WALK_IN)) == 1
 

@@ -259,34 +259,74 @@
     try { navigator.vibrate(tone === "ok" ? 80 : tone === "warn" ? [80, 60, 80] : [300]); } catch (e) { /* ignore */ }
   }
 
-  function show(tone, title, detail) {
+  // The verdict, read at arm's length: while scanning it covers the screen in its colour (green / amber /
+  // red) with the name large, stays for a moment (longer for a problem), then the camera view is back.
+  // A tap dismisses it at once. The amber and red ones wait for the admit-anyway button when it shows.
+  const HOLD_MS = { ok: 1600, warn: 2800, bad: 3600, info: 1800 };
+  const VT = readVerdictTexts();
+  let verdictTimer = null;
+
+  function readVerdictTexts() {
+    const node = document.getElementById("door-verdict-texts");
+    try { return node ? JSON.parse(node.textContent) : {}; } catch (e) { return {}; }
+  }
+
+  function hideVerdict() {
+    clearTimeout(verdictTimer);
+    verdictTimer = null;
+    document.body.classList.remove("door-verdict-open");
+  }
+
+  function show(tone, title, detail, name) {
     $("door-admit-anyway").hidden = true;
     const box = $("door-result");
     box.dataset.tone = tone;
     $("door-result-title").textContent = title;
+    $("door-result-name").textContent = name || "";
     $("door-result-detail").textContent = detail || "";
     box.hidden = false;
+    renderUndo();
     if (tone === "ok" || tone === "warn" || tone === "bad") { beep(tone); vibrate(tone); }
+    clearTimeout(verdictTimer);
+    if (document.body.classList.contains("door-scanning")) {
+      document.body.classList.add("door-verdict-open");
+      verdictTimer = setTimeout(() => {
+        if ($("door-admit-anyway").hidden) hideVerdict();
+      }, HOLD_MS[tone] || HOLD_MS.info);
+    }
+  }
+
+  function renderUndo() {
+    const button = $("door-undo");
+    const last = state.lastOk;
+    if (!VT.undoWhat) return;
+    button.textContent = last ? fill(VT.undoWhat, { name: last.name || VT.unnamed }) : VT.undoNothing;
   }
 
   function attendeeText(attendee) {
     if (!attendee) return "";
-    const parts = [attendee.name].filter(Boolean);
-    if (attendee.walk_in) parts.push(T.walkIn);
-    return parts.join(" · ");
+    return attendee.walk_in ? T.walkIn : "";
+  }
+
+  function wrongTicketText(outcome) {
+    const other = outcome.ticket_event;
+    if (!other || !VT.wrongTicket) return "";
+    return fill(VT.wrongTicket, { title: other.title, station: other.station });
   }
 
   function showOutcome(outcome, offline) {
     const attendee = outcome.attendee;
+    const name = attendee ? attendee.name : "";
     const note = offline ? T.offlineNote : "";
     if (outcome.result === "ok") {
-      const about = attendee && attendee.walk_in ? T.walkIn : "";
-      show("ok", T.ok + (attendee ? " " + attendee.name : ""), [about, note].filter(Boolean).join(" — "));
+      show("ok", T.ok, [attendeeText(attendee), note].filter(Boolean).join(" — "), name);
     } else if (outcome.result === "already_checked_in") {
       const title = fill(T.already, { time: hhmm(outcome.first_checked_in_at), gate: outcome.first_gate || T.noGate });
-      show("warn", title, [attendeeText(attendee), note].filter(Boolean).join(" — "));
+      show("warn", title, [attendeeText(attendee), note].filter(Boolean).join(" — "), name);
+    } else if (outcome.result === "wrong_event") {
+      show("bad", outcome.message || config.labels.wrong_event, wrongTicketText(outcome), "");
     } else {
-      show("bad", outcome.message || config.labels[outcome.result] || outcome.result, attendeeText(attendee));
+      show("bad", outcome.message || config.labels[outcome.result] || outcome.result, attendeeText(attendee), name);
     }
   }
 
@@ -434,7 +474,7 @@
     await store.put("queue", item);
     await loadPending();
     state.lastOk = { nonce: item.nonce, name };
-    $("door-undo").disabled = false;
+    $("door-undo").disabled = false; renderUndo();
   }
 
   /** A ticket missing from the roster: one tap admits it and queues it; the upload then checks it. */
@@ -443,6 +483,7 @@
     button.hidden = false;
     button.onclick = () => enqueueWork(async () => {
       button.hidden = true;
+      hideVerdict();
       const code = extractCode(body.code);
       await queueOffline(body, hash, T.unknownPerson + " …" + code.slice(-4));
       show("warn", T.admittedUnchecked, T.offlineNote);
@@ -470,7 +511,7 @@
       showOutcome(r.data, false);
       if (r.data.result === "ok") {
         state.lastOk = { checkinId: r.data.checkin_id, name: r.data.attendee ? r.data.attendee.name : "" };
-        $("door-undo").disabled = false;
+        $("door-undo").disabled = false; renderUndo();
         markInRoster(r.data);
       }
       refreshStats();
@@ -539,6 +580,7 @@
         }
         if (state.lastOk && state.lastOk.nonce === item.nonce) {
           state.lastOk = answer.result === "ok" ? { checkinId: answer.checkin_id, name: item.name } : null;
+          renderUndo();
         }
       }
     } catch (e) {
@@ -574,8 +616,40 @@
     try {
       await scanner.start();
     } catch (e) {
-      show("bad", T.cameraError, String(e && e.name ? e.name : e));
+      const problem = cameraErrorKind(e) ? e : await probeCamera(e);
+      show("bad", cameraErrorText(problem), cameraErrorHelp(problem));
     }
+  }
+
+  /** What went wrong with the camera, in words a volunteer can act on (permission vs no camera). */
+  function cameraErrorKind(e) {
+    const name = String((e && e.name) || e || "");
+    if (/NotAllowed|Permission|Security/i.test(name)) return "denied";
+    if (/NotFound|Overconstrained|DevicesNotFound|no camera/i.test(name)) return "missing";
+    if (/NotReadable|TrackStart|AbortError/i.test(name)) return "busy";
+    return "";
+  }
+
+  /** qr-scanner reports every failure as "Camera not found.": ask the browser once more for the reason. */
+  async function probeCamera(original) {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return { name: "NotFoundError" };
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({ video: true, audio: false });
+      stream.getTracks().forEach((track) => track.stop());
+      return original;
+    } catch (e) {
+      return e;
+    }
+  }
+
+  function cameraErrorText(e) {
+    const kind = cameraErrorKind(e);
+    return ({ denied: VT.cameraDenied, missing: VT.noCamera, busy: VT.cameraBusy })[kind] || T.cameraError;
+  }
+
+  function cameraErrorHelp(e) {
+    const kind = cameraErrorKind(e);
+    return ({ denied: VT.cameraDeniedHelp, missing: VT.noCameraHelp, busy: VT.cameraBusyHelp })[kind] || "";
   }
 
   function renderWhere() {
@@ -587,6 +661,7 @@
   }
 
   function stopCamera() {
+    hideVerdict();
     if (scanner) scanner.stop();
     $("door-scanner").hidden = true;
     document.body.classList.remove("door-scanning");
@@ -650,7 +725,7 @@
     showOutcome(r.data, false);
     if (r.data.result === "ok") {
       state.lastOk = { checkinId: r.data.checkin_id, name: r.data.attendee ? r.data.attendee.name : "" };
-      $("door-undo").disabled = false;
+      $("door-undo").disabled = false; renderUndo();
     }
     form.reset();
     refreshStats();
@@ -675,7 +750,7 @@
       await loadRoster();
     }
     state.lastOk = null;
-    $("door-undo").disabled = true;
+    $("door-undo").disabled = true; renderUndo();
     show("info", T.undone, last.name || "");
     refreshStats();
   }
@@ -735,6 +810,7 @@
     $("door-session").addEventListener("change", () => { readSetup(); renderWhere(); refreshStats(); });
     $("door-gate").addEventListener("change", readSetup);
     $("door-start").addEventListener("click", () => { readSetup(); unlockAudio(); startCamera(); });
+    $("door-result").addEventListener("click", (e) => { if (!e.target.closest("button")) hideVerdict(); });
     $("door-stop").addEventListener("click", stopCamera);
     $("door-undo").addEventListener("click", () => enqueueWork(undoLast));
     $("door-code-form").addEventListener("submit", (event) => {

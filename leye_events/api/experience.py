@@ -1,0 +1,81 @@
+"""API: posters, workshop certificates and feedback (API.md, "Sharing and certificates")."""
+from flask import Response, jsonify, url_for
+
+from ..accounts.models import Role
+from ..certificates import services as certificates
+from ..core.errors import NotFound
+from ..core.timeutil import isoformat_local
+from ..events.models import Event
+from ..extensions import db
+from ..feedback import services as feedback
+from ..sharing import services as sharing
+from ..templating import current_locale_code as current_language
+from . import bp
+from . import parsing as p
+from .auth import api_user, require_roles
+
+
+@bp.get("/events/<int:event_id>/poster.png")
+def event_poster(event_id: int):
+    """The event's poster (PNG, 1080×1440); drafts only for staff of the station."""
+    event = sharing.shareable_event(event_id, api_user(optional=True))
+    url = url_for("events.detail", event_id=event.id, _external=True)
+    response = Response(sharing.poster_png(event, url, current_language()), mimetype="image/png")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/registrations/<int:registration_id>/certificate.pdf")
+def registration_certificate(registration_id: int):
+    """The workshop certificate: the seeker or staff of the station; 422 ``not_completed`` before."""
+    registration = certificates.certificate_registration(registration_id, api_user())
+    verify_url = url_for("certificates.verify", token=certificates.verification_token(registration), _external=True)
+    response = Response(certificates.certificate_pdf(registration, verify_url), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="certificate-{registration.id}.pdf"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def feedback_json(item) -> dict:
+    return {"id": item.id, "registration_id": item.registration_id, "event_id": item.event_id,
+            "rating": item.rating, "comment": item.comment,
+            "created_at": isoformat_local(item.created_at), "updated_at": isoformat_local(item.updated_at)}
+
+
+@bp.post("/registrations/<int:registration_id>/feedback")
+@require_roles(Role.SEEKER)
+def give_feedback(registration_id: int):
+    """Rate an attended event 1–5 with an optional comment: 201 the first time, 200 when replaced."""
+    body = p.json_body()
+    if "rating" not in body:
+        raise p.missing_field("rating")
+    item, created = feedback.give_feedback(registration_id, seeker=api_user(), rating=body["rating"],
+                                           comment=body.get("comment"))
+    db.session.commit()
+    return jsonify(feedback_json(item)), 201 if created else 200
+
+
+def summary_json(summary) -> dict:
+    return {
+        "count": summary.count,
+        "average": summary.average,
+        "distribution": {str(k): v for k, v in summary.distribution.items()},
+        "comments": [{"rating": c["rating"], "comment": c["comment"], "created_at": isoformat_local(c["created_at"])}
+                     for c in summary.comments],
+    }
+
+
+@bp.get("/events/<int:event_id>/feedback")
+def event_feedback(event_id: int):
+    """Count, average, distribution and anonymous comments, for the event and each session."""
+    user = api_user()
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise NotFound("not_found", "Event not found.")
+    result = feedback.event_summary(event, viewer=user)
+    return jsonify({
+        "event_id": event.id,
+        **summary_json(result["event"]),
+        "sessions": [{"session_id": s.id, "title": s.title, **summary_json(result["sessions"][s.id])}
+                     for s in event.sessions],
+    })

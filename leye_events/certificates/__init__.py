@@ -1,0 +1,1 @@
+"""Workshop certificates: a PDF for a seeker who attended every module, with a verification link."""

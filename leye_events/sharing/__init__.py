@@ -1,0 +1,1 @@
+"""Sharing: event posters for WeChat Moments, share-card meta data, the CJK font the app draws with."""
