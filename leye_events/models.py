@@ -5,4 +5,6 @@ from .booking.models import Registration  # noqa: F401
 from .cases.models import Case, CaseEntry, Employer, Outcome, Post, Referral  # noqa: F401
 from .checkin.models import CheckIn  # noqa: F401
 from .events.models import Event, EventSession  # noqa: F401
+from .matching.models import ReferralConsent, SeekerProfile  # noqa: F401
+from .outreach.models import Contact, OutreachImport, Prospect  # noqa: F401
 from .stations.models import Station  # noqa: F401

@@ -72,6 +72,8 @@ class User(UserMixin, db.Model):
     # Secret in the URL of the seeker's personal calendar feed; resetting it kills the old URL.
     calendar_token = db.Column(db.String(64), unique=True)
     active = db.Column(db.Boolean, nullable=False, default=True)
+    # Found through an outreach list, no login yet; signing up with the same phone claims the account.
+    prospect = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     last_login_at = db.Column(UTCDateTime)
 

@@ -139,11 +139,34 @@ def signup_seeker(
         consent_version=current_app.config["PRIVACY_NOTICE_VERSION"],
     )
     user.set_password(check_password_rules(password))
+    prospect = _prospect_with_phone(user.phone)
+    if prospect is not None:
+        return _claim_prospect(prospect, user)
     _ensure_unique_login(user.phone, user.email)
     db.session.add(user)
     db.session.flush()
     record("account.signup", user, actor=user)
     return user
+
+
+def _prospect_with_phone(phone: str) -> User | None:
+    return db.session.execute(
+        db.select(User).filter(User.phone == phone, User.role == Role.SEEKER, User.prospect.is_(True))
+    ).scalar_one_or_none()
+
+
+def _claim_prospect(prospect: User, signup: User) -> User:
+    """A prospect (from an outreach list) signs up: the same account, and so the same case, becomes theirs."""
+    _ensure_unique_login(None, signup.email, exclude_id=prospect.id)
+    for column in ("name", "email", "password_hash", "school", "graduation_year", "consent_at", "consent_version"):
+        setattr(prospect, column, getattr(signup, column))
+    if signup.category != SeekerCategory.OTHER or prospect.category is None:
+        prospect.category = signup.category
+    prospect.station = prospect.station or signup.station
+    prospect.prospect = False
+    db.session.flush()
+    record("account.signup", prospect, actor=prospect, from_prospect=True)
+    return prospect
 
 
 def create_user(*, role, password, name=None, email=None, phone=None, station_slug=None, actor=None) -> User:
