@@ -17,6 +17,7 @@ class Role(StrEnum):
     COUNSELOR = "counselor"
     ORGANIZER = "organizer"
     ADMIN = "admin"
+    EMPLOYER = "employer"
 
 
 ROLE_LABELS = {
@@ -25,6 +26,7 @@ ROLE_LABELS = {
     Role.COUNSELOR: _l("服务专员"),
     Role.ORGANIZER: _l("活动组织者"),
     Role.ADMIN: _l("区级管理员"),
+    Role.EMPLOYER: _l("用人单位"),
 }
 
 STAFF_ROLES = frozenset({Role.DOOR, Role.COUNSELOR, Role.ORGANIZER, Role.ADMIN})
@@ -55,6 +57,7 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         db.CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="has_login"),
+        db.CheckConstraint("(role = 'employer') = (employer_id IS NOT NULL)", name="employer_iff_role"),
     )
 
     id = db.Column(db.Integer, primary_key=True)
@@ -64,6 +67,8 @@ class User(UserMixin, db.Model):
     email = db.Column(db.String(254), unique=True)
     password_hash = db.Column(db.String(256), nullable=False)
     station_id = db.Column(db.Integer, db.ForeignKey("stations.id"), index=True)
+    # An ``employer`` account acts for exactly this employer (and only such accounts have one).
+    employer_id = db.Column(db.Integer, db.ForeignKey("employers.id"), index=True)
     category = db.Column(enum_column_type(SeekerCategory, "seeker_category"))
     school = db.Column(db.String(100))
     graduation_year = db.Column(db.Integer)
@@ -78,6 +83,7 @@ class User(UserMixin, db.Model):
     last_login_at = db.Column(UTCDateTime)
 
     station = db.relationship("Station")
+    employer = db.relationship("Employer", foreign_keys=[employer_id])
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
