@@ -3,30 +3,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..core.enums import StrEnum, enum_column_type
 from ..core.timeutil import UTCDateTime, utcnow
+from ..employers.models import EDUCATION_LABELS, Education
 from ..extensions import db
-
-
-class Education(StrEnum):
-    """Highest education, lowest first (the order is used to compare with a post's requirement)."""
-
-    NONE = "none"
-    JUNIOR_HIGH = "junior_high"
-    HIGH_SCHOOL = "high_school"
-    COLLEGE = "college"
-    BACHELOR = "bachelor"
-    MASTER = "master"
-    DOCTOR = "doctor"
-
-
-EDUCATION_LABELS = {
-    Education.NONE: _l("不限"),
-    Education.JUNIOR_HIGH: _l("初中"),
-    Education.HIGH_SCHOOL: _l("高中/中专"),
-    Education.COLLEGE: _l("大专"),
-    Education.BACHELOR: _l("本科"),
-    Education.MASTER: _l("硕士"),
-    Education.DOCTOR: _l("博士"),
-}
 
 
 class ConsentMethod(StrEnum):
@@ -48,7 +26,7 @@ class SeekerProfile(db.Model):
     __tablename__ = "seeker_profiles"
 
     seeker_id = db.Column(db.Integer, db.ForeignKey("users.id"), primary_key=True)
-    education = db.Column(enum_column_type(Education, "education_level"))
+    education = db.Column(enum_column_type(Education, "seeker_education"))
     skills = db.Column(db.String(500), nullable=False, default="")
     wished_posts = db.Column(db.String(300), nullable=False, default="")
     wished_places = db.Column(db.String(300), nullable=False, default="")

@@ -1,8 +1,8 @@
 """outreach, prospects, contacts, seeker profiles, referral consents
 
 Revision ID: 0007
-Revises: 0004
-Create Date: 2026-11-29 05:27:21.388378
+Revises: 0006
+Create Date: 2026-11-29 05:31:37.723738
 
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007'
-down_revision = '0004'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
@@ -36,7 +36,7 @@ def upgrade():
 
     op.create_table('seeker_profiles',
     sa.Column('seeker_id', sa.Integer(), nullable=False),
-    sa.Column('education', sa.Enum('none', 'junior_high', 'high_school', 'college', 'bachelor', 'master', 'doctor', name='education_level', native_enum=False, create_constraint=True, length=32), nullable=True),
+    sa.Column('education', sa.Enum('secondary', 'junior_college', 'bachelor', 'master', 'doctor', name='seeker_education', native_enum=False, create_constraint=True, length=32), nullable=True),
     sa.Column('skills', sa.String(length=500), nullable=False),
     sa.Column('wished_posts', sa.String(length=300), nullable=False),
     sa.Column('wished_places', sa.String(length=300), nullable=False),
