@@ -25,3 +25,18 @@ def xlsx_bytes(rows, *, header=HEADER) -> bytes:
 def upload(api, user, data: bytes, filename="名单.csv", *, preview=False):
     path = "/outreach/imports" + ("?preview=1" if preview else "")
     return api.as_(user).post(path, data={"file": (io.BytesIO(data), filename)}, content_type="multipart/form-data")
+
+
+def make_post(employer_name="测试公司", *, station=None, **kw):
+    """An open post of a (new or existing) employer; committed."""
+    from leye_events.employers.models import Employer, Post
+    from leye_events.extensions import db
+
+    employer = db.session.execute(db.select(Employer).filter_by(name=employer_name)).scalar_one_or_none()
+    if employer is None:
+        employer = Employer(name=employer_name, industry=kw.pop("industry", ""), station=station)
+        db.session.add(employer)
+    post = Post(employer=employer, station=station, title=kw.pop("title", "岗位"), **kw)
+    db.session.add(post)
+    db.session.commit()
+    return post
