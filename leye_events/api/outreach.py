@@ -6,6 +6,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from ..accounts.models import Role
+from ..audit.services import record
 from ..core.errors import Forbidden, ServiceError
 from ..core.masking import mask_name, mask_phone
 from ..core.timeutil import isoformat_local, utcnow
@@ -36,11 +37,12 @@ def import_outreach_list():
     return jsonify({**report.as_json(), "preview": False})
 
 
-def call_item_json(item: services.CallItem) -> dict:
+def call_item_json(item: services.CallItem, *, unmask: bool) -> dict:
     seeker = item.case.seeker
     last = item.last_contact
+    name, phone = (seeker.name, seeker.phone) if unmask else (mask_name(seeker.name), mask_phone(seeker.phone))
     return {
-        "seeker": {"id": seeker.id, "name": mask_name(seeker.name), "phone": mask_phone(seeker.phone) or None,
+        "seeker": {"id": seeker.id, "name": name, "phone": phone or None,
                    "prospect": bool(seeker.prospect)},
         "case_id": item.case.id,
         "category": item.case.category.value,
@@ -55,10 +57,14 @@ def call_item_json(item: services.CallItem) -> dict:
 @bp.get("/outreach/calls")
 @require_roles(Role.COUNSELOR)
 def get_call_list():
-    """The caller's due contacts, oldest first (names and phones masked)."""
-    items = services.call_list(api_user())
-    db.session.commit()  # cases of no-shows created on first sight
-    return jsonify({"calls": [call_item_json(item) for item in items]})
+    """The caller's due contacts, oldest first; names and phones masked unless ``unmask=1`` (audited)."""
+    user = api_user()
+    items = services.call_list(user)
+    unmask = request.args.get("unmask") == "1"
+    if unmask:
+        record("outreach.calls_unmasked", user, actor=user, station_id=user.station_id, count=len(items))
+    db.session.commit()  # cases of no-shows created on first sight, the audit entry
+    return jsonify({"calls": [call_item_json(item, unmask=unmask) for item in items]})
 
 
 def _date_field(body: dict, name: str):

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func
+from sqlalchemy.orm import aliased
 
 from ..accounts.models import Role, User
 from ..audit.services import record
@@ -116,9 +117,10 @@ def call_list(actor: User, now: datetime | None = None) -> list[CallItem]:
              .filter(User.prospect.is_(True), ~db.select(Contact.id).filter(Contact.case_id == Case.id).exists()))
     for case in db.session.execute(never).scalars():
         items[case.id] = CallItem(case, "never_contacted", to_local(case.created_at).date(), None)
+    later = aliased(Contact)
     due = (_counselor_cases(actor).join(Contact, Contact.case_id == Case.id)
-           .filter(Contact.id == db.select(func.max(Contact.id)).filter(Contact.case_id == Case.id)
-                   .scalar_subquery(), Contact.next_contact_on <= today))
+           .filter(Contact.next_contact_on <= today,
+                   ~db.select(later.id).filter(later.case_id == Case.id, later.id > Contact.id).exists()))
     latest = _latest_contacts([case.id for case in db.session.execute(due).scalars()])
     for case_id, contact in latest.items():
         items[case_id] = CallItem(contact.case, "due", contact.next_contact_on, contact)
