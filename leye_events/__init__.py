@@ -83,10 +83,12 @@ def _register_blueprints(app: Flask) -> None:
     from .events.views import bp as events_bp
     from .exports.views import bp as exports_bp
     from .i18n import bp as i18n_bp
+    from .matching.views import bp as matching_bp
+    from .outreach.views import bp as outreach_bp
     from .stations.views import bp as stations_bp
 
     for blueprint in (events_bp, stations_bp, booking_bp, accounts_bp, admin_bp, i18n_bp, api_bp, checkin_bp,
-                      calendars_bp, exports_bp):
+                      calendars_bp, exports_bp, outreach_bp, matching_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(cases_bp)
     register_error_pages(app)
