@@ -78,5 +78,5 @@ def _outreach_sheet(workbook, figures: fig.Figures) -> None:
             for category, label in SEEKER_CATEGORY_LABELS.items()]
     rows.append([_("合计"), *[extra.total(name) for name in names]])
     rows.append([])
-    rows.extend([[title, str(outreach_figures.DEFINITIONS[name])] for title, name in zip(titles, names)])
+    rows.extend([[title, str(outreach_figures.DEFINITIONS[name])] for title, name in zip(titles, names, strict=True)])
     _sheet(workbook, _("信息排摸与岗位推介"), [_("人员类别"), *titles], rows)

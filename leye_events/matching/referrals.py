@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from ..accounts.models import Role, User
 from ..audit.services import record
-from ..cases.models import (Case, CaseEntry, CaseStatus, EntryKind, Outcome, Referral, ReferralResult)
+from ..cases.models import Case, CaseEntry, CaseStatus, EntryKind, Outcome, Referral, ReferralResult
 from ..cases.services import case_for, may_work_case
 from ..core.errors import Conflict, Forbidden, NotFound, ServiceError
 from ..core.timeutil import to_local, utcnow
