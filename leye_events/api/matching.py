@@ -41,9 +41,9 @@ def get_seeker_matches(seeker_id: int):
     """Open posts ranked for the seeker (counselors of the seeker's station)."""
     matches = services.matches_for_seeker(seeker_id, viewer=api_user(),
                                           limit=query_int("limit", default=20, minimum=1, maximum=100))
-    db.session.commit()
-    return jsonify({"matches": [{"post": post_json(m.post), "score": m.score, "reasons": m.reasons}
-                                for m in matches]})
+    body = {"matches": [{"post": post_json(m.post), "score": m.score, "reasons": m.reasons} for m in matches]}
+    db.session.commit()  # a case opened on first sight
+    return jsonify(body)
 
 
 @bp.get("/me/matches")
