@@ -134,3 +134,18 @@ def test_prospect_who_signs_up_keeps_the_same_account_and_case(app, api):
     assert db.session.execute(db.select(Case.id).filter_by(seeker_id=user.id)).scalar_one() == case_id
     assert db.session.execute(db.select(db.func.count()).select_from(User)
                               .filter(User.phone == "18600000001")).scalar_one() == 1
+
+
+def test_prospect_signs_up_through_the_api_and_keeps_the_case(api):
+    place = Station()
+    upload(api, place.counselor, csv_bytes([["赵敏", "18600000071", "失业人员", "", ""]]))
+    prospect_id = db.session.execute(db.select(User.id).filter_by(phone="18600000071")).scalar_one()
+    response = api.post("/seekers", json={"name": "赵敏", "phone": "18600000071", "password": "long-enough-1",
+                                          "consent": True})
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["id"] == prospect_id
+    again = api.post("/seekers", json={"name": "赵敏", "phone": "18600000071", "password": "long-enough-2",
+                                       "consent": True})
+    assert again.status_code == 409  # no longer a prospect: the phone is taken
+    case = api.as_(place.counselor).get(f"/seekers/{prospect_id}/case").get_json()
+    assert case["station"]["slug"] == place.station.slug
