@@ -269,4 +269,19 @@ PATHS = {
             responses={"200": ok("The referral", ref("MatchReferral")), **errors(400, 401, 403, 404, 409, 422)},
         )
     },
+    "/posts/{post_id}/referrals": {
+        "get": operation(
+            "Referrals to a post", operation_id="getPostReferrals", tag="matching",
+            description="The post's employer, counselors and organizers of the post's station: each referral "
+                        "(made with the seeker's consent) with what the seeker shares as for an application — "
+                        "name, phone, school, graduation year; never the category.",
+            parameters=[path_id("post_id", "The post")],
+            responses={"200": ok("Referrals, oldest first", {"type": "object", "properties": {
+                "referrals": {"type": "array", "items": {"allOf": [ref("MatchReferral"), {
+                    "type": "object", "properties": {"seeker": {"type": "object", "properties": {
+                        "id": {"type": "integer"}, "name": {"type": "string"}, "phone": nullable("string"),
+                        "school": nullable("string"), "graduation_year": nullable("integer")}}}}]}}}}),
+                **errors(401, 403, 404)},
+        )
+    },
 }

@@ -143,3 +143,19 @@ def _hired(referral: Referral, actor: User, start_date: date, note: str) -> None
 
 def consent_of(referral: Referral) -> ReferralConsent | None:
     return db.session.execute(db.select(ReferralConsent).filter_by(referral_id=referral.id)).scalar_one_or_none()
+
+
+def referrals_of_post(post_id, *, viewer: User) -> list[tuple[Referral, ReferralConsent | None]]:
+    """The referrals to a post, as its employer sees applications: for the post's employer and the
+    counselors and organizers of the post's station. Only referrals with a recorded consent."""
+    post = post_or_404(post_id)
+    if viewer is None:
+        raise Forbidden("forbidden", _("您无权查看该岗位的推荐。"))
+    allowed = (viewer.role == Role.EMPLOYER and viewer.employer_id == post.employer_id) or (
+        viewer.role in (Role.COUNSELOR, Role.ORGANIZER) and viewer.station_id is not None
+        and viewer.station_id == post.station_id)
+    if not allowed:
+        raise Forbidden("forbidden", _("您无权查看该岗位的推荐。"))
+    return db.session.execute(
+        db.select(Referral, ReferralConsent).join(ReferralConsent, ReferralConsent.referral_id == Referral.id)
+        .filter(Referral.post_id == post.id).order_by(Referral.created_at, Referral.id)).all()

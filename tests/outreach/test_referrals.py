@@ -81,3 +81,17 @@ def test_employer_marks_the_referral_hired_and_the_case_is_employed(api):
     assert db.session.execute(db.select(db.func.count()).select_from(Outcome)).scalar_one() == 1
     late = api.as_(place.counselor).post(f"/referrals/{referral_id}/result", json={"result": "rejected"})
     assert late.status_code == 409
+
+
+def test_the_employer_sees_referrals_like_applications(api):
+    place, post, seeker = _setup()
+    api.as_(place.counselor).post(f"/seekers/{seeker.id}/referrals", json={"post_id": post.id, "consent": "online"})
+    employer_user = make_user(Role.EMPLOYER, employer_id=post.employer_id)
+    body = api.as_(employer_user).get(f"/posts/{post.id}/referrals").get_json()
+    (item,) = body["referrals"]
+    assert item["seeker"]["phone"] == seeker.phone and item["consent"] == "online"
+    assert "category" not in item["seeker"]
+    outsider = make_user(Role.EMPLOYER, employer_id=make_post("别的公司", title="y").employer_id)
+    for user in (outsider, place.door, Station().counselor, seeker):
+        assert api.as_(user).get(f"/posts/{post.id}/referrals").status_code == 403
+    assert api.as_(place.organizer).get(f"/posts/{post.id}/referrals").status_code == 200
