@@ -279,3 +279,28 @@ def test_closed_post_takes_no_applications(client):
     assert db.session.execute(db.select(Post)).scalars().all()
     assert db.session.execute(db.select(Employer)).scalars().all()
     assert not db.session.execute(db.select(InterviewBooking)).scalars().all()
+
+
+def test_demo_seed_brings_employers_fair_booths_slots_and_applications_in_every_state(app):
+    from leye_events.demo import data
+    from leye_events.demo.employers import RECRUITER_EMAIL, SESSION_TITLE
+    from leye_events.demo.seed import seed_demo
+    from leye_events.employers.models import Application, Booth, InterviewSlot, Visit
+    from leye_events.events.models import Event
+
+    seed_demo()
+    db.session.commit()
+    statuses = {a.status.value for a in db.session.execute(db.select(Application)).scalars()}
+    assert statuses == {"applied", "interview", "offer", "hired", "rejected", "no_show"}
+    for title in (data.FAIR_TITLE, SESSION_TITLE):
+        event = db.session.execute(db.select(Event).filter_by(title=title)).scalar_one()
+        assert db.session.execute(db.select(Booth).filter_by(event_id=event.id)).scalars().all()
+    assert db.session.execute(db.select(func_count(InterviewSlot))).scalar_one() > 0
+    assert db.session.execute(db.select(func_count(InterviewBooking))).scalar_one() == 4
+    assert db.session.execute(db.select(func_count(Visit))).scalar_one() == 4
+    recruiter = db.session.execute(db.select(User).filter_by(email=RECRUITER_EMAIL)).scalar_one()
+    assert recruiter.role == Role.EMPLOYER and recruiter.employer.name == "上海创谷跨境电子商务有限公司"
+
+
+def func_count(model):
+    return db.func.count(model.id)
