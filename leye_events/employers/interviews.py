@@ -5,7 +5,7 @@ Capacity holds under a rush with several workers: a booking runs in a locking tr
 counts, then writes. A partial unique index keeps one booked seat per seeker, employer and event
 even without the locks. Cancelling frees the seat and needs no lock. Callers commit.
 """
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func
@@ -16,7 +16,7 @@ from ..audit.services import record
 from ..booking.models import Registration, RegistrationStatus
 from ..core.db import begin_locking_transaction, lock_row, race_window
 from ..core.errors import Conflict, Forbidden, NotFound, ServiceError
-from ..core.timeutil import utcnow
+from ..core.timeutil import SHANGHAI, to_local, utcnow
 from ..events.models import Event, EventStatus
 from ..extensions import db
 from . import access
@@ -60,9 +60,13 @@ def _check_post(post_id, employer_id) -> int | None:
 def _check_times(event: Event, starts_at: datetime, ends_at: datetime, field: str) -> None:
     if ends_at <= starts_at:
         raise ServiceError("invalid_field", _("结束时间必须晚于开始时间。"), field=field)
-    first = min((s.starts_at for s in event.sessions), default=None)
-    last = event.ends_at
-    if first is None or starts_at < first - timedelta(hours=12) or ends_at > last + timedelta(hours=12):
+    first, last = event.starts_at, event.ends_at
+    if first is None:
+        raise ServiceError("invalid_field", _("面试时段须在活动当天。"), field=field)
+    # The event's days in Shanghai, from the first session's midnight to the last session's next midnight.
+    opens = datetime.combine(to_local(first).date(), time(0), tzinfo=SHANGHAI)
+    closes = datetime.combine(to_local(last).date() + timedelta(days=1), time(0), tzinfo=SHANGHAI)
+    if starts_at < opens or ends_at > closes:
         raise ServiceError("invalid_field", _("面试时段须在活动当天。"), field=field)
 
 
