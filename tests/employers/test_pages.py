@@ -149,3 +149,22 @@ def test_cli_creates_an_employer_account(app):
     wrong_role = runner.invoke(args=["users", "create", "--email", "z@cli.example", "--password", "longenough1",
                                      "--role", "admin", "--employer", str(employer.id)])
     assert wrong_role.exit_code == 1
+
+
+def test_the_counselor_sees_the_hire_on_the_case_and_in_the_figures(login):
+    from leye_events.cases.services import case_for
+
+    station = make_station()
+    employer = make_employer(station, name="录用公司")
+    post = make_post(employer, title="录用岗位")
+    seeker = make_user(Role.SEEKER, station)
+    case_id = case_for(seeker).id
+    db.session.commit()
+    login(seeker).post(f"/posts/{post.id}/apply", data={"share": "yes"})
+    application = db.session.execute(db.select(Application)).scalar_one()
+    login(make_recruiter(employer)).post(f"/applications/{application.id}/result", data={"result": "hired"})
+    counselor = login(make_user(Role.COUNSELOR, station))
+    case_page = counselor.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "录用公司" in case_page and "已就业" in case_page
+    figures = counselor.get("/figures").get_data(as_text=True)
+    assert re.search(r'<dd id="fig-applications">1 ', figures) and re.search(r'<dd id="fig-employed">1<', figures)
