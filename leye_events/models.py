@@ -5,7 +5,13 @@ from .booking.models import Registration  # noqa: F401
 from .cases.models import Case, CaseEntry, Outcome, Referral  # noqa: F401
 from .checkin.models import CheckIn  # noqa: F401
 from .employers.models import (  # noqa: F401
-    Application, Booth, Employer, InterviewBooking, InterviewSlot, Post, Visit,
+    Application,
+    Booth,
+    Employer,
+    InterviewBooking,
+    InterviewSlot,
+    Post,
+    Visit,
 )
 from .events.models import Event, EventSession  # noqa: F401
 from .stations.models import Station  # noqa: F401

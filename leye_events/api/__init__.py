@@ -14,5 +14,14 @@ def _api_error(error):
 
 
 from . import (  # noqa: E402,F401  (routes)
-    accounts, attendance, booking, cases, checkin, employers, events, health, openapi, stations,
+    accounts,
+    attendance,
+    booking,
+    cases,
+    checkin,
+    employers,
+    events,
+    health,
+    openapi,
+    stations,
 )

@@ -1,5 +1,17 @@
 """OpenAPI: employers, posts, booths, interview slots and bookings, applications."""
-from .openapi import CATEGORIES, NULLABLE_TIMESTAMP, TIMESTAMP, body, errors, nullable, ok, operation, path_id, query, ref
+from .openapi import (
+    CATEGORIES,
+    NULLABLE_TIMESTAMP,
+    TIMESTAMP,
+    body,
+    errors,
+    nullable,
+    ok,
+    operation,
+    path_id,
+    query,
+    ref,
+)
 
 TAGS = ["employers"]
 TAG = "employers"

@@ -28,10 +28,10 @@ from ..accounts.models import SEEKER_CATEGORY_LABELS, SeekerCategory
 from ..booking.models import Registration, RegistrationStatus
 from ..checkin.models import CheckIn, CheckInResult
 from ..core.timeutil import to_local, utcnow
-from ..events.models import EVENT_KIND_LABELS, Event, EventKind, EventSession, EventStatus
-from ..extensions import db
 from ..employers.models import Application, ApplicationStatus, BookingStatus, InterviewBooking, InterviewSlot
 from ..employers.services import development_counts
+from ..events.models import EVENT_KIND_LABELS, Event, EventKind, EventSession, EventStatus
+from ..extensions import db
 from .models import Case, CaseEntry, Outcome
 from .services import SERVICE_KINDS
 

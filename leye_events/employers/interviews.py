@@ -20,7 +20,7 @@ from ..core.timeutil import SHANGHAI, to_local, utcnow
 from ..events.models import Event, EventStatus
 from ..extensions import db
 from . import access
-from .models import Booth, BookingStatus, InterviewBooking, InterviewSlot, Post
+from .models import BookingStatus, Booth, InterviewBooking, InterviewSlot, Post
 from .services import FAIR_KINDS
 from .signals import interview_booked
 

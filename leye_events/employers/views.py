@@ -14,7 +14,7 @@ from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..stations.models import Station
 from . import access, applications, interviews, services
-from .models import APPLICATION_RESULTS, EDUCATION_LABELS, Education, InterviewBooking, Post, PostStatus
+from .models import APPLICATION_RESULTS, EDUCATION_LABELS, Education, Post, PostStatus
 
 bp = Blueprint("employers", __name__)
 STAFF = (Role.ORGANIZER, Role.COUNSELOR, Role.ADMIN)

@@ -12,8 +12,7 @@ from leye_events.employers.models import Employer, InterviewBooking, Post
 from leye_events.extensions import db
 
 from ..factories import auth_header, make_registration, make_station, make_token, make_user
-from .helpers import (credit_code, make_booth, make_employer, make_fair, make_post, make_recruiter,
-                      make_slot)
+from .helpers import credit_code, make_booth, make_employer, make_fair, make_post, make_recruiter, make_slot
 
 API = "/api/v1"
 
