@@ -91,6 +91,9 @@ def _register_blueprints(app: Flask) -> None:
                       calendars_bp, exports_bp, outreach_bp, matching_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(cases_bp)
+    from .employers.views import init_app as init_employers
+
+    init_employers(app)
     register_error_pages(app)
 
     @app.after_request

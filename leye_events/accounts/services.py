@@ -169,8 +169,27 @@ def _claim_prospect(prospect: User, signup: User) -> User:
     return prospect
 
 
-def create_user(*, role, password, name=None, email=None, phone=None, station_slug=None, actor=None) -> User:
-    """Create any account (CLI and admin page). Staff other than admins need a station."""
+def _check_employer(role: Role, employer_id) -> int | None:
+    """An ``employer`` account names an existing employer; no other role names one.
+
+    (The employers table is looked up through the metadata: accounts sits below the employers feature.)
+    """
+    if role != Role.EMPLOYER:
+        if employer_id not in (None, ""):
+            raise ServiceError("invalid_field", _("只有用人单位账号可以绑定用人单位。"), field="employer")
+        return None
+    if isinstance(employer_id, bool) or not isinstance(employer_id, int):
+        raise ServiceError("employer_required", _("用人单位账号必须绑定一个用人单位。"), field="employer")
+    employers = db.metadata.tables["employers"]
+    if db.session.execute(db.select(employers.c.id).where(employers.c.id == employer_id)).first() is None:
+        raise ServiceError("employer_not_found", _("找不到该用人单位。"), field="employer")
+    return employer_id
+
+
+def create_user(*, role, password, name=None, email=None, phone=None, station_slug=None, actor=None,
+                employer_id=None) -> User:
+    """Create any account (CLI, admin page, employers' pages). Staff other than admins need a station;
+    an ``employer`` account needs ``employer_id`` and acts for that employer only."""
     try:
         role = Role(role)
     except ValueError:
@@ -182,8 +201,10 @@ def create_user(*, role, password, name=None, email=None, phone=None, station_sl
     station = station_by_slug(station_slug)
     if role in STAFF_ROLES and role != Role.ADMIN and station is None:
         raise ServiceError("station_required", _("工作人员账号必须属于一个乐业空间。"), field="station")
+    employer_id = _check_employer(role, employer_id)
     user = User(
         role=role,
+        employer_id=employer_id,
         name=_check_name(name or (email or phone).split("@")[0]),
         email=email,
         phone=phone,

@@ -13,4 +13,17 @@ def _api_error(error):
     return api_error_response(error)
 
 
-from . import accounts, attendance, booking, cases, checkin, events, health, matching, openapi, outreach, stations  # noqa: E402,F401  (routes)
+from . import (  # noqa: E402,F401  (routes)
+    accounts,
+    attendance,
+    booking,
+    cases,
+    checkin,
+    employers,
+    events,
+    health,
+    matching,
+    openapi,
+    outreach,
+    stations,
+)

@@ -54,6 +54,12 @@ def write_report(figures: fig.Figures, station, target: IO[bytes], breakdown=Non
         [_("离校未就业高校毕业生"), figures.graduates],
         [_("其中已就业"), figures.graduates_employed],
         [_("离校未就业高校毕业生就业率"), _share(figures.graduate_employment_share), defs["graduate_share"]],
+        [_("开发岗位数"), figures.posts_developed, defs["posts_developed"]],
+        [_("开发岗位招聘人数"), figures.headcount_developed],
+        [_("企业走访次数"), figures.company_visits],
+        [_("岗位投递人次"), figures.applications, defs["applications"]],
+        [_("预约面试人次"), figures.interviews],
+        [_("录用人次"), figures.hires],
     ])
     _sheet(workbook, _("按活动类型"), [_("活动类型"), _("场数")], [list(item) for item in fig.kind_items(figures.events_by_kind)])
     served = dict(fig.category_items(figures.served_by_category))
