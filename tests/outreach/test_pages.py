@@ -88,3 +88,14 @@ def test_posts_for_you_on_the_seekers_home(login):
     assert web.post("/me/posts", data={"skills": "Django", "education": "phd"}).status_code == 200
     assert login(place.counselor).get("/me/posts").status_code == 403
     assert "为你推荐的岗位" not in login(place.counselor).get("/").get_data(as_text=True)
+
+
+def test_the_case_page_links_the_counselor_to_matching(login):
+    place = Station()
+    seeker = make_user(Role.SEEKER, station=place.station)
+    web = login(place.counselor)
+    web.get(f"/outreach/seekers/{seeker.id}/matches")  # opens the case
+    from leye_events.cases.models import Case
+    case_id = db.session.execute(db.select(Case.id).filter_by(seeker_id=seeker.id)).scalar_one()
+    page = web.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert f"/outreach/seekers/{seeker.id}/matches" in page
