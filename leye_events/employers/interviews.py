@@ -205,6 +205,17 @@ def cancel_booking(booking: InterviewBooking, *, actor: User) -> InterviewBookin
     return booking
 
 
+def release_bookings_of(registration, *, actor) -> int:
+    """Cancel the seeker's booked seats at the registration's event (the registration was cancelled)."""
+    bookings = bookings_of_seeker(registration.seeker_id, registration.event_id)
+    for booking in bookings:
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_at = utcnow()
+        booking.cancelled_by_id = getattr(actor, "id", None)
+        record("interview.cancel", booking, actor=actor, event_id=booking.event_id, reason="registration_cancelled")
+    return len(bookings)
+
+
 def bookings_of_seeker(seeker_id: int, event_id: int | None = None) -> list[InterviewBooking]:
     query = db.select(InterviewBooking).where(InterviewBooking.seeker_id == seeker_id,
                                               InterviewBooking.status == BookingStatus.BOOKED)

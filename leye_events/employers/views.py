@@ -14,7 +14,7 @@ from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..stations.models import Station
 from . import access, applications, interviews, services
-from .models import APPLICATION_RESULTS, EDUCATION_LABELS, Education, Post, PostStatus
+from .models import APPLICATION_RESULTS, EDUCATION_LABELS, Education, InterviewBooking, Post, PostStatus
 
 bp = Blueprint("employers", __name__)
 STAFF = (Role.ORGANIZER, Role.COUNSELOR, Role.ADMIN)
@@ -125,6 +125,11 @@ def fair_summary(event: Event) -> dict | None:
         mine = interviews.bookings_of_seeker(current_user.id, event.id)
     return {"booths": booths, "slots": slots, "counts": interviews.booked_counts(s.id for s in slots),
             "my_bookings": {b.slot_id: b for b in mine}}
+
+
+def ticket_interviews(registration) -> list[InterviewBooking]:
+    """For the ticket page (a Jinja global): the seeker's booked interview seats at that event."""
+    return interviews.bookings_of_seeker(registration.seeker_id, registration.event_id)
 
 
 @bp.get("/events/<int:event_id>/booths")
@@ -314,4 +319,5 @@ def init_app(app) -> None:
     from .models import APPLICATION_STATUS_LABELS
 
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(fair_summary=fair_summary, APPLICATION_STATUS_LABELS=APPLICATION_STATUS_LABELS)
+    app.jinja_env.globals.update(fair_summary=fair_summary, ticket_interviews=ticket_interviews,
+                                 APPLICATION_STATUS_LABELS=APPLICATION_STATUS_LABELS)
