@@ -14,7 +14,15 @@ from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..stations.models import Station
 from . import access, applications, interviews, services
-from .models import APPLICATION_RESULTS, EDUCATION_LABELS, Education, InterviewBooking, Post, PostStatus
+from .models import (
+    APPLICATION_RESULTS,
+    EDUCATION_LABELS,
+    POST_STATUS_LABELS,
+    Education,
+    InterviewBooking,
+    Post,
+    PostStatus,
+)
 
 bp = Blueprint("employers", __name__)
 STAFF = (Role.ORGANIZER, Role.COUNSELOR, Role.ADMIN)
@@ -183,7 +191,8 @@ def dashboard():
     return render_template("employers/dashboard.html", employer=employer, posts=posts,
                            booths=services.booths_of_employer(employer.id),
                            applicants={p.id: applications.applications_for_post(p) for p in posts},
-                           results=APPLICATION_RESULTS, EDUCATION_LABELS=EDUCATION_LABELS, PostStatus=PostStatus)
+                           results=APPLICATION_RESULTS, EDUCATION_LABELS=EDUCATION_LABELS, PostStatus=PostStatus,
+                           POST_STATUS_LABELS=POST_STATUS_LABELS)
 
 
 def _post_fields_from_form() -> dict:
