@@ -1,7 +1,8 @@
 """Interview slots at fairs and interview sessions, and seekers' bookings of them.
 
 Capacity holds under a rush with several workers: a booking runs in a locking transaction
-(``core.db``) that locks the seeker's registration row, then the slot's row (always in that order),
+(``core.db``) that locks the seeker's registration row, the seeker's row, then the slot's row (always in
+that order; a registration's cancellation also locks the registration row first),
 counts, then writes. A partial unique index keeps one booked seat per seeker, employer and event
 even without the locks. Cancelling frees the seat and needs no lock. Callers commit.
 """
@@ -155,6 +156,7 @@ def book(slot_id: int, seeker: User) -> InterviewBooking:
     registration = _confirmed_registration(slot.event_id, seeker.id)
     if registration is None or lock_row(Registration, registration.id).status != RegistrationStatus.CONFIRMED:
         raise ServiceError("not_registered", _("请先报名本活动并获得确认，再预约面试。"))
+    lock_row(User, seeker.id)  # one booking per seeker at a time: "no two overlapping" holds across events
     slot = lock_row(InterviewSlot, slot_id)
     if slot.event.status != EventStatus.PUBLISHED or slot.starts_at <= utcnow():
         raise ServiceError("slot_closed", _("该面试时段已不能预约。"))
