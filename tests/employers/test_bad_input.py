@@ -11,6 +11,8 @@ ODD_BODIES = [
     b'{"title": ["x"], "headcount": "3", "tags": "AI", "closes_on": 20261203}',
     b'{"employer_id": "1", "post_ids": [true], "booth": 5}',
     b'{"employer_id": 99999999999, "starts_at": "soon", "ends_at": null, "capacity": 1.5}',
+    b'{"employer_id": 99999999999, "post_id": 99999999999, "from": "2026-12-03T14:00:00+08:00", '
+    b'"to": "2026-12-03T15:00:00+08:00", "minutes": 20, "event_id": 99999999999, "post_ids": [99999999999]}',
     b'{"from": "2026-12-03T14:00:00+08:00", "to": "2026-12-03T13:00:00+08:00", "minutes": 0, "parallel": -1}',
     b'{"share_profile": "yes", "event_id": "x"}', b'{"result": null, "note": 7}',
     b'{"visited_on": "2026-02-30", "agreed": "\\u0000"}', b'{"email": 1, "name": null, "password": []}',
