@@ -156,9 +156,11 @@ def update_employer(employer: Employer, fields: dict, *, actor: User) -> Employe
 def employers_query(viewer, *, station_id: int | None = None, text: str | None = None):
     """Employers ``viewer`` may see (staff: all; an employer account: its own), by name."""
     query = db.select(Employer).order_by(Employer.name, Employer.id)
-    if not access.is_employer_staff(viewer):
-        query = query.where(Employer.id == getattr(viewer, "employer_id", None) if access.acts_for(
-            viewer, getattr(viewer, "employer_id", None)) else db.false())
+    own_employer_id = getattr(viewer, "employer_id", None)
+    if access.acts_for(viewer, own_employer_id):
+        query = query.where(Employer.id == own_employer_id)
+    elif not access.is_employer_staff(viewer):
+        query = query.where(db.false())
     if station_id is not None:
         query = query.where(Employer.station_id == station_id)
     if text:
@@ -301,13 +303,14 @@ def posts_query(viewer=None, *, text=None, station_id=None, employer_id=None, ev
     """Posts, newest first: open ones (and not past their closing date) for everyone; with
     ``include_closed`` also closed and filled ones, for staff and for the employer's own."""
     query = db.select(Post).join(Post.employer).order_by(Post.created_at.desc(), Post.id.desc())
-    if include_closed and access.is_employer_staff(viewer):
-        pass
-    elif include_closed and getattr(viewer, "role", None) == Role.EMPLOYER:
-        query = query.where(or_(Post.status == PostStatus.OPEN, Post.employer_id == viewer.employer_id))
-    else:
-        query = query.where(Post.status == PostStatus.OPEN,
-                            or_(Post.closes_on.is_(None), Post.closes_on >= date.today()))
+    public = db.and_(Post.status == PostStatus.OPEN, or_(Post.closes_on.is_(None), Post.closes_on >= date.today()))
+    own_employer_id = getattr(viewer, "employer_id", None)
+    if not include_closed:
+        query = query.where(public)
+    elif access.acts_for(viewer, own_employer_id):
+        query = query.where(or_(public, Post.employer_id == own_employer_id))
+    elif not access.is_employer_staff(viewer):
+        query = query.where(public)
     if text:
         pattern = f"%{text}%"
         query = query.where(or_(Post.title.ilike(pattern), Post.description.ilike(pattern),
