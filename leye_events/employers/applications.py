@@ -15,7 +15,7 @@ from ..events.models import Event
 from ..extensions import db
 from . import access
 from .models import APPLICATION_RESULTS, Application, ApplicationStatus, Post, PostStatus
-from .services import clean_text
+from .services import clean_text, get_row
 from .signals import application_result_recorded, application_submitted
 
 NOTE_MAX = 500
@@ -33,7 +33,7 @@ def apply(post: Post, seeker: User, *, share_profile, event_id=None) -> Applicat
         raise ServiceError("post_closed", _("该岗位已停止招聘。"))
     event = None
     if event_id is not None:
-        event = db.session.get(Event, event_id) if isinstance(event_id, int) else None
+        event = get_row(Event, event_id)
         if event is None:
             raise ServiceError("invalid_field", _("活动不存在。"), field="event_id")
     if _existing(post.id, seeker.id) is not None:
@@ -57,7 +57,7 @@ def _existing(post_id: int, seeker_id: int) -> Application | None:
 
 
 def application_or_404(application_id) -> Application:
-    application = db.session.get(Application, application_id) if isinstance(application_id, int) else None
+    application = get_row(Application, application_id)
     if application is None:
         raise NotFound("not_found", _("找不到该投递。"))
     return application

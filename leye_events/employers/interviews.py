@@ -1,7 +1,8 @@
 """Interview slots at fairs and interview sessions, and seekers' bookings of them.
 
 Capacity holds under a rush with several workers: a booking runs in a locking transaction
-(``core.db``) that locks the seeker's registration row, then the slot's row (always in that order),
+(``core.db``) that locks the seeker's registration row, the seeker's row, then the slot's row (always in
+that order; a registration's cancellation also locks the registration row first),
 counts, then writes. A partial unique index keeps one booked seat per seeker, employer and event
 even without the locks. Cancelling frees the seat and needs no lock. Callers commit.
 """
@@ -20,8 +21,8 @@ from ..core.timeutil import SHANGHAI, to_local, utcnow
 from ..events.models import Event, EventStatus
 from ..extensions import db
 from . import access
-from .models import BookingStatus, Booth, InterviewBooking, InterviewSlot, Post
-from .services import FAIR_KINDS
+from .models import BookingStatus, Booth, Employer, InterviewBooking, InterviewSlot, Post
+from .services import FAIR_KINDS, get_row
 from .signals import interview_booked
 
 CAPACITY_MAX = 100
@@ -30,7 +31,7 @@ MINUTES_MIN, MINUTES_MAX = 5, 240
 
 
 def slot_or_404(slot_id) -> InterviewSlot:
-    slot = db.session.get(InterviewSlot, slot_id) if isinstance(slot_id, int) else None
+    slot = get_row(InterviewSlot, slot_id)
     if slot is None:
         raise NotFound("not_found", _("找不到该面试时段。"))
     return slot
@@ -43,6 +44,8 @@ def _check_may_add_slots(event: Event, employer_id, actor: User) -> None:
         raise ServiceError("not_a_fair", _("只有校园招聘会和专场面试会可以设置面试时段。"))
     if event.status == EventStatus.CANCELLED:
         raise ServiceError("event_cancelled", _("该活动已取消。"))
+    if get_row(Employer, employer_id) is None:
+        raise ServiceError("invalid_field", _("找不到该用人单位。"), field="employer_id")
     at_event = db.session.execute(db.select(Booth.id).filter_by(event_id=event.id, employer_id=employer_id)).first()
     if not at_event:
         raise ServiceError("not_at_event", _("该单位尚未加入本活动，请先由组织者安排展位。"), field="employer_id")
@@ -51,7 +54,7 @@ def _check_may_add_slots(event: Event, employer_id, actor: User) -> None:
 def _check_post(post_id, employer_id) -> int | None:
     if post_id is None:
         return None
-    post = db.session.get(Post, post_id) if isinstance(post_id, int) else None
+    post = get_row(Post, post_id)
     if post is None or post.employer_id != employer_id:
         raise ServiceError("invalid_field", _("只能选择该单位自己的岗位。"), field="post_id")
     return post.id
@@ -155,6 +158,7 @@ def book(slot_id: int, seeker: User) -> InterviewBooking:
     registration = _confirmed_registration(slot.event_id, seeker.id)
     if registration is None or lock_row(Registration, registration.id).status != RegistrationStatus.CONFIRMED:
         raise ServiceError("not_registered", _("请先报名本活动并获得确认，再预约面试。"))
+    lock_row(User, seeker.id)  # one booking per seeker at a time: "no two overlapping" holds across events
     slot = lock_row(InterviewSlot, slot_id)
     if slot.event.status != EventStatus.PUBLISHED or slot.starts_at <= utcnow():
         raise ServiceError("slot_closed", _("该面试时段已不能预约。"))
@@ -180,7 +184,7 @@ def book(slot_id: int, seeker: User) -> InterviewBooking:
 
 
 def booking_or_404(booking_id) -> InterviewBooking:
-    booking = db.session.get(InterviewBooking, booking_id) if isinstance(booking_id, int) else None
+    booking = get_row(InterviewBooking, booking_id)
     if booking is None:
         raise NotFound("not_found", _("找不到该面试预约。"))
     return booking
@@ -203,6 +207,17 @@ def cancel_booking(booking: InterviewBooking, *, actor: User) -> InterviewBookin
         booking.cancelled_by_id = actor.id
         record("interview.cancel", booking, actor=actor, event_id=booking.event_id)
     return booking
+
+
+def release_bookings_of(registration, *, actor) -> int:
+    """Cancel the seeker's booked seats at the registration's event (the registration was cancelled)."""
+    bookings = bookings_of_seeker(registration.seeker_id, registration.event_id)
+    for booking in bookings:
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_at = utcnow()
+        booking.cancelled_by_id = getattr(actor, "id", None)
+        record("interview.cancel", booking, actor=actor, event_id=booking.event_id, reason="registration_cancelled")
+    return len(bookings)
 
 
 def bookings_of_seeker(seeker_id: int, event_id: int | None = None) -> list[InterviewBooking]:

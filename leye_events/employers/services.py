@@ -29,6 +29,7 @@ POST_TEXT_FIELDS = {"title": 200, "description": 5000, "location": 200}
 TAG_MAX, TAGS_MAX = 20, 10
 HEADCOUNT_MAX, SALARY_MAX, EXPERIENCE_MAX = 10_000, 1_000_000, 50
 FAIR_KINDS = (EventKind.JOB_FAIR, EventKind.INTERVIEW_SESSION)
+MAX_ID = 2**31 - 1  # PostgreSQL's integer
 
 
 def clean_text(value, field: str, max_length: int, *, required: bool = False) -> str:
@@ -54,10 +55,18 @@ def _bounded_int(value, field: str, low: int, high: int, *, nullable: bool = Tru
     return value
 
 
+def get_row(model, row_id):
+    """The row with id ``row_id``, or None — also for ids that are not integers or that no table
+    could hold (a 64-bit number would overflow PostgreSQL's integer before finding nothing)."""
+    if isinstance(row_id, bool) or not isinstance(row_id, int) or not 1 <= row_id <= MAX_ID:
+        return None
+    return db.session.get(model, row_id)
+
+
 # --- employers ----------------------------------------------------------------------------------
 
 def employer_or_404(employer_id) -> Employer:
-    employer = db.session.get(Employer, employer_id) if isinstance(employer_id, int) else None
+    employer = get_row(Employer, employer_id)
     if employer is None:
         raise NotFound("not_found", _("找不到该用人单位。"))
     return employer
@@ -147,9 +156,11 @@ def update_employer(employer: Employer, fields: dict, *, actor: User) -> Employe
 def employers_query(viewer, *, station_id: int | None = None, text: str | None = None):
     """Employers ``viewer`` may see (staff: all; an employer account: its own), by name."""
     query = db.select(Employer).order_by(Employer.name, Employer.id)
-    if not access.is_employer_staff(viewer):
-        query = query.where(Employer.id == getattr(viewer, "employer_id", None) if access.acts_for(
-            viewer, getattr(viewer, "employer_id", None)) else db.false())
+    own_employer_id = getattr(viewer, "employer_id", None)
+    if access.acts_for(viewer, own_employer_id):
+        query = query.where(Employer.id == own_employer_id)
+    elif not access.is_employer_staff(viewer):
+        query = query.where(db.false())
     if station_id is not None:
         query = query.where(Employer.station_id == station_id)
     if text:
@@ -186,7 +197,7 @@ def visits_of(employer: Employer) -> list[Visit]:
 # --- posts ------------------------------------------------------------------------------------
 
 def post_or_404(post_id) -> Post:
-    post = db.session.get(Post, post_id) if isinstance(post_id, int) else None
+    post = get_row(Post, post_id)
     if post is None:
         raise NotFound("not_found", _("找不到该岗位。"))
     return post
@@ -292,13 +303,14 @@ def posts_query(viewer=None, *, text=None, station_id=None, employer_id=None, ev
     """Posts, newest first: open ones (and not past their closing date) for everyone; with
     ``include_closed`` also closed and filled ones, for staff and for the employer's own."""
     query = db.select(Post).join(Post.employer).order_by(Post.created_at.desc(), Post.id.desc())
-    if include_closed and access.is_employer_staff(viewer):
-        pass
-    elif include_closed and getattr(viewer, "role", None) == Role.EMPLOYER:
-        query = query.where(or_(Post.status == PostStatus.OPEN, Post.employer_id == viewer.employer_id))
-    else:
-        query = query.where(Post.status == PostStatus.OPEN,
-                            or_(Post.closes_on.is_(None), Post.closes_on >= date.today()))
+    public = db.and_(Post.status == PostStatus.OPEN, or_(Post.closes_on.is_(None), Post.closes_on >= date.today()))
+    own_employer_id = getattr(viewer, "employer_id", None)
+    if not include_closed:
+        query = query.where(public)
+    elif access.acts_for(viewer, own_employer_id):
+        query = query.where(or_(public, Post.employer_id == own_employer_id))
+    elif not access.is_employer_staff(viewer):
+        query = query.where(public)
     if text:
         pattern = f"%{text}%"
         query = query.where(or_(Post.title.ilike(pattern), Post.description.ilike(pattern),
@@ -322,7 +334,7 @@ def _event_post_ids(event_id: int):
 # --- booths -----------------------------------------------------------------------------------
 
 def event_or_404(event_id) -> Event:
-    event = db.session.get(Event, event_id) if isinstance(event_id, int) else None
+    event = get_row(Event, event_id)
     if event is None:
         raise NotFound("not_found", _("活动不存在。"))
     return event
@@ -337,12 +349,12 @@ def set_booth(event: Event, *, employer_id, booth="", post_ids=(), actor: User) 
         raise ServiceError("not_a_fair", _("只有校园招聘会和专场面试会可以安排展位。"))
     if event.status == EventStatus.CANCELLED:
         raise ServiceError("event_cancelled", _("该活动已取消。"))
-    employer = employer_or_404(employer_id) if isinstance(employer_id, int) else None
+    employer = get_row(Employer, employer_id)
     if employer is None:
         raise ServiceError("invalid_field", _("找不到该用人单位。"), field="employer_id")
     posts = []
     for post_id in dict.fromkeys(post_ids or ()):
-        post = db.session.get(Post, post_id) if isinstance(post_id, int) else None
+        post = get_row(Post, post_id)
         if post is None or post.employer_id != employer.id:
             raise ServiceError("invalid_field", _("只能选择该单位自己的岗位。"), field="post_ids")
         posts.append(post)

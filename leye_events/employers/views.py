@@ -14,7 +14,15 @@ from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..stations.models import Station
 from . import access, applications, interviews, services
-from .models import APPLICATION_RESULTS, EDUCATION_LABELS, Education, Post, PostStatus
+from .models import (
+    APPLICATION_RESULTS,
+    EDUCATION_LABELS,
+    POST_STATUS_LABELS,
+    Education,
+    InterviewBooking,
+    Post,
+    PostStatus,
+)
 
 bp = Blueprint("employers", __name__)
 STAFF = (Role.ORGANIZER, Role.COUNSELOR, Role.ADMIN)
@@ -127,6 +135,11 @@ def fair_summary(event: Event) -> dict | None:
             "my_bookings": {b.slot_id: b for b in mine}}
 
 
+def ticket_interviews(registration) -> list[InterviewBooking]:
+    """For the ticket page (a Jinja global): the seeker's booked interview seats at that event."""
+    return interviews.bookings_of_seeker(registration.seeker_id, registration.event_id)
+
+
 @bp.get("/events/<int:event_id>/booths")
 def booth_list(event_id: int):
     """The employers at a fair, searchable; printable as the booth list for the door."""
@@ -178,7 +191,8 @@ def dashboard():
     return render_template("employers/dashboard.html", employer=employer, posts=posts,
                            booths=services.booths_of_employer(employer.id),
                            applicants={p.id: applications.applications_for_post(p) for p in posts},
-                           results=APPLICATION_RESULTS, EDUCATION_LABELS=EDUCATION_LABELS, PostStatus=PostStatus)
+                           results=APPLICATION_RESULTS, EDUCATION_LABELS=EDUCATION_LABELS, PostStatus=PostStatus,
+                           POST_STATUS_LABELS=POST_STATUS_LABELS)
 
 
 def _post_fields_from_form() -> dict:
@@ -314,4 +328,5 @@ def init_app(app) -> None:
     from .models import APPLICATION_STATUS_LABELS
 
     app.register_blueprint(bp)
-    app.jinja_env.globals.update(fair_summary=fair_summary, APPLICATION_STATUS_LABELS=APPLICATION_STATUS_LABELS)
+    app.jinja_env.globals.update(fair_summary=fair_summary, ticket_interviews=ticket_interviews,
+                                 APPLICATION_STATUS_LABELS=APPLICATION_STATUS_LABELS)

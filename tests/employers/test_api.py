@@ -303,3 +303,14 @@ def test_demo_seed_brings_employers_fair_booths_slots_and_applications_in_every_
 
 def func_count(model):
     return db.func.count(model.id)
+
+
+def test_cancelling_the_registration_frees_the_interview_seat(client):
+    fair = make_fair()
+    slot = make_slot(fair, make_employer(fair.station), capacity=1)
+    registration = make_registration(fair)
+    headers = auth_header(make_token(registration.seeker))
+    assert client.post(f"{API}/interview-slots/{slot.id}/bookings", headers=headers).status_code == 201
+    assert client.post(f"{API}/registrations/{registration.id}/cancel", headers=headers, json={}).status_code == 200
+    slots = client.get(f"{API}/events/{fair.id}/interview-slots").json["slots"]
+    assert slots[0]["seats_left"] == 1

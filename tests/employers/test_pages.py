@@ -168,3 +168,15 @@ def test_the_counselor_sees_the_hire_on_the_case_and_in_the_figures(login):
     assert "录用公司" in case_page and "已就业" in case_page
     figures = counselor.get("/figures").get_data(as_text=True)
     assert re.search(r'<dd id="fig-applications">1 ', figures) and re.search(r'<dd id="fig-employed">1<', figures)
+
+
+def test_the_ticket_shows_the_booked_interview(login):
+    fair = make_fair()
+    employer = make_employer(fair.station, name="票面公司")
+    slot = make_slot(fair, employer, capacity=1)
+    registration = make_registration(fair)
+    db.session.add(InterviewBooking(slot=slot, event_id=fair.id, employer_id=employer.id,
+                                    seeker_id=registration.seeker_id, registration_id=registration.id))
+    db.session.commit()
+    page = login(registration.seeker).get(f"/tickets/{registration.ticket_code}").get_data(as_text=True)
+    assert "ticket-interviews" in page and "票面公司" in page
