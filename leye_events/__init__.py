@@ -88,20 +88,25 @@ def _register_blueprints(app: Flask) -> None:
     from .exports.views import bp as exports_bp
     from .feedback.views import bp as feedback_bp
     from .i18n import bp as i18n_bp
+    from .matching.views import bp as matching_bp
     from .online.views import bp as online_bp
+    from .outreach.views import bp as outreach_bp
     from .privacy.views import bp as privacy_bp
     from .security import init_security
     from .sharing.views import bp as sharing_bp
     from .stations.views import bp as stations_bp
 
     for blueprint in (events_bp, stations_bp, booking_bp, accounts_bp, admin_bp, i18n_bp, api_bp, checkin_bp,
-                      calendars_bp, exports_bp):
+                      calendars_bp, exports_bp, outreach_bp, matching_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(cases_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(online_bp)
     for blueprint in (sharing_bp, certificates_bp, feedback_bp):  # experience: sharing, certificates, feedback
         app.register_blueprint(blueprint)
+    from .employers.views import init_app as init_employers
+
+    init_employers(app)
     register_error_pages(app)
     init_security(app)
 

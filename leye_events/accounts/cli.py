@@ -28,16 +28,19 @@ def _fail(error: ServiceError) -> None:
 @click.option("--station", "station_slug", default=None, help="Station slug (required for door, counselor, organizer).")
 @click.option("--name", default=None, help="Display name (defaults to the email's local part).")
 @click.option("--phone", default=None, help="Mainland mobile number, another way to log in.")
-def create_user_command(email, password, role, station_slug, name, phone):
+@click.option("--employer", "employer_id", default=None, type=int, help="Employer id (required for role employer).")
+def create_user_command(email, password, role, station_slug, name, phone, employer_id):
     """Create an account."""
     try:
         user = create_user(
-            role=role, password=password, name=name, email=email, phone=phone, station_slug=station_slug
+            role=role, password=password, name=name, email=email, phone=phone, station_slug=station_slug,
+            employer_id=employer_id,
         )
         db.session.commit()
     except ServiceError as error:
         _fail(error)
     station = f" at {user.station.slug}" if user.station else ""
+    station += f" for employer {user.employer_id}" if user.employer_id else ""
     click.echo(f"Created {user.role.value} account {user.id} ({user.email or user.phone}){station}.")
 
 

@@ -17,6 +17,7 @@ class Role(StrEnum):
     COUNSELOR = "counselor"
     ORGANIZER = "organizer"
     ADMIN = "admin"
+    EMPLOYER = "employer"
 
 
 ROLE_LABELS = {
@@ -25,6 +26,7 @@ ROLE_LABELS = {
     Role.COUNSELOR: _l("服务专员"),
     Role.ORGANIZER: _l("活动组织者"),
     Role.ADMIN: _l("区级管理员"),
+    Role.EMPLOYER: _l("用人单位"),
 }
 
 STAFF_ROLES = frozenset({Role.DOOR, Role.COUNSELOR, Role.ORGANIZER, Role.ADMIN})
@@ -55,6 +57,7 @@ class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
         db.CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="has_login"),
+        db.CheckConstraint("(role = 'employer') = (employer_id IS NOT NULL)", name="employer_iff_role"),
     )
 
     id = db.Column(db.Integer, primary_key=True)
@@ -64,6 +67,8 @@ class User(UserMixin, db.Model):
     email = db.Column(db.String(254), unique=True)
     password_hash = db.Column(db.String(256), nullable=False)
     station_id = db.Column(db.Integer, db.ForeignKey("stations.id"), index=True)
+    # An ``employer`` account acts for exactly this employer (and only such accounts have one).
+    employer_id = db.Column(db.Integer, db.ForeignKey("employers.id"), index=True)
     category = db.Column(enum_column_type(SeekerCategory, "seeker_category"))
     school = db.Column(db.String(100))
     graduation_year = db.Column(db.Integer)
@@ -72,6 +77,8 @@ class User(UserMixin, db.Model):
     # Secret in the URL of the seeker's personal calendar feed; resetting it kills the old URL.
     calendar_token = db.Column(db.String(64), unique=True)
     active = db.Column(db.Boolean, nullable=False, default=True)
+    # Found through an outreach list, no login yet; signing up with the same phone claims the account.
+    prospect = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     last_login_at = db.Column(UTCDateTime)
     # Per-account lockout after repeated wrong passwords (next to the per-address rate limit).
@@ -82,6 +89,7 @@ class User(UserMixin, db.Model):
     erased_at = db.Column(UTCDateTime)
 
     station = db.relationship("Station")
+    employer = db.relationship("Employer", foreign_keys=[employer_id])
 
     # The secret of the login session this object was loaded through (web requests only);
     # Flask-Login stores ``get_id()`` in the session and the remember-me cookie.

@@ -141,6 +141,9 @@ def signup_seeker(
         consent_version=current_app.config["PRIVACY_NOTICE_VERSION"],
     )
     user.set_password(check_password_rules(password))
+    prospect = _prospect_with_phone(user.phone)
+    if prospect is not None:
+        return _claim_prospect(prospect, user)
     _ensure_unique_login(user.phone, user.email)
     db.session.add(user)
     db.session.flush()
@@ -148,8 +151,47 @@ def signup_seeker(
     return user
 
 
-def create_user(*, role, password, name=None, email=None, phone=None, station_slug=None, actor=None) -> User:
-    """Create any account (CLI and admin page). Staff other than admins need a station."""
+def _prospect_with_phone(phone: str) -> User | None:
+    return db.session.execute(
+        db.select(User).filter(User.phone == phone, User.role == Role.SEEKER, User.prospect.is_(True))
+    ).scalar_one_or_none()
+
+
+def _claim_prospect(prospect: User, signup: User) -> User:
+    """A prospect (from an outreach list) signs up: the same account, and so the same case, becomes theirs."""
+    _ensure_unique_login(None, signup.email, exclude_id=prospect.id)
+    for column in ("name", "email", "password_hash", "school", "graduation_year", "consent_at", "consent_version"):
+        setattr(prospect, column, getattr(signup, column))
+    if signup.category != SeekerCategory.OTHER or prospect.category is None:
+        prospect.category = signup.category
+    prospect.station = prospect.station or signup.station
+    prospect.prospect = False
+    db.session.flush()
+    record("account.signup", prospect, actor=prospect, from_prospect=True)
+    return prospect
+
+
+def _check_employer(role: Role, employer_id) -> int | None:
+    """An ``employer`` account names an existing employer; no other role names one.
+
+    (The employers table is looked up through the metadata: accounts sits below the employers feature.)
+    """
+    if role != Role.EMPLOYER:
+        if employer_id not in (None, ""):
+            raise ServiceError("invalid_field", _("只有用人单位账号可以绑定用人单位。"), field="employer")
+        return None
+    if isinstance(employer_id, bool) or not isinstance(employer_id, int):
+        raise ServiceError("employer_required", _("用人单位账号必须绑定一个用人单位。"), field="employer")
+    employers = db.metadata.tables["employers"]
+    if db.session.execute(db.select(employers.c.id).where(employers.c.id == employer_id)).first() is None:
+        raise ServiceError("employer_not_found", _("找不到该用人单位。"), field="employer")
+    return employer_id
+
+
+def create_user(*, role, password, name=None, email=None, phone=None, station_slug=None, actor=None,
+                employer_id=None) -> User:
+    """Create any account (CLI, admin page, employers' pages). Staff other than admins need a station;
+    an ``employer`` account needs ``employer_id`` and acts for that employer only."""
     try:
         role = Role(role)
     except ValueError:
@@ -161,8 +203,10 @@ def create_user(*, role, password, name=None, email=None, phone=None, station_sl
     station = station_by_slug(station_slug)
     if role in STAFF_ROLES and role != Role.ADMIN and station is None:
         raise ServiceError("station_required", _("工作人员账号必须属于一个乐业空间。"), field="station")
+    employer_id = _check_employer(role, employer_id)
     user = User(
         role=role,
+        employer_id=employer_id,
         name=_check_name(name or (email or phone).split("@")[0]),
         email=email,
         phone=phone,

@@ -12,6 +12,7 @@ from ..core.errors import Forbidden
 from ..core.masking import mask_phone
 from ..core.timeutil import isoformat_local, utcnow
 from ..extensions import db
+from ..outreach import figures as outreach_figures
 from . import bp
 from .auth import api_user, require_roles
 from .parsing import invalid_parameter, query_moment, query_text
@@ -98,4 +99,6 @@ def get_figures():
         raise invalid_parameter("to", _("结束时间须晚于开始时间。"))
     if end - start > MAX_RANGE:
         raise invalid_parameter("from", _("时间范围过长（不超过十年）。"))
-    return jsonify(fig.figures_json(fig.compute(station.id if station else None, start, end, now), station))
+    station_id = station.id if station else None
+    return jsonify({**fig.figures_json(fig.compute(station_id, start, end, now), station),
+                    **outreach_figures.figures_json(outreach_figures.compute(station_id, start, end))})

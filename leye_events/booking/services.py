@@ -16,7 +16,7 @@ from ..core.timeutil import to_local, utcnow
 from ..events.models import Event, EventMode, EventStatus
 from ..extensions import db
 from .models import Attend, Registration, RegistrationStatus, new_ticket_code
-from .signals import registration_promoted
+from .signals import registration_cancelled, registration_promoted
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 
@@ -208,6 +208,7 @@ def cancel(registration_id: int, *, actor: User, reason: str = "") -> Registrati
     registration.cancel_reason = (reason or "").strip()[:500] or None
     db.session.flush()
     _record_change(registration, previous, actor, reason=registration.cancel_reason or "")
+    registration_cancelled.send(registration, actor=actor)
     if previous == RegistrationStatus.WAITLISTED:
         _close_waitlist_gap(event.id, freed_position)
     else:

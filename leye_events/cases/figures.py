@@ -10,7 +10,12 @@ Definitions (a date range is [start, end), Shanghai days; ``station`` None means
   a note, a follow-up call, a referral or an outcome), by case category;
 - helped into employment: cases of the station with an employment outcome starting in the range;
 - graduates employed: of the station's cases in the 离校未就业高校毕业生 category opened before the
-  range's end, the share with an employment outcome starting before it.
+  range's end, the share with an employment outcome starting before it;
+- 岗位开发: posts that the station developed (entered with a station) created in the range, their
+  headcount, and company visits made in the range;
+- applications: applications (投递) made in the range by seekers whose case is at the station, by
+  category; interviews: booked interview seats in slots starting in the range; hires: applications
+  marked hired in the range (each also an employment outcome).
 """
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +28,8 @@ from ..accounts.models import SEEKER_CATEGORY_LABELS, SeekerCategory
 from ..booking.models import Registration, RegistrationStatus
 from ..checkin.models import CheckIn, CheckInMethod, CheckInResult
 from ..core.timeutil import to_local, utcnow
+from ..employers.models import Application, ApplicationStatus, BookingStatus, InterviewBooking, InterviewSlot
+from ..employers.services import development_counts
 from ..events.models import EVENT_KIND_LABELS, Event, EventKind, EventSession, EventStatus
 from ..extensions import db
 from .models import Case, CaseEntry, Outcome
@@ -38,6 +45,8 @@ DEFINITIONS = {
     "served": _l("本空间档案中，时间段内有签到、服务记录、回访、岗位推荐或就业结果的人数。"),
     "employed": _l("入职日期在所选时间段内的就业结果（按人计）。"),
     "graduate_share": _l("截至结束日期，该类别档案中已有就业结果的比例。"),
+    "posts_developed": _l("本空间在所选时间段内开发（登记）的岗位数及其招聘人数，和企业走访次数。"),
+    "applications": _l("本空间求职者在所选时间段内的岗位投递、预约的面试和被录用人次。"),
 }
 
 
@@ -61,6 +70,24 @@ class Figures:
     employed_by_category: dict = field(default_factory=dict)
     graduates: int = 0
     graduates_employed: int = 0
+    posts_developed: int = 0
+    headcount_developed: int = 0
+    company_visits: int = 0
+    applications_by_category: dict = field(default_factory=dict)
+    interviews_by_category: dict = field(default_factory=dict)
+    hires_by_category: dict = field(default_factory=dict)
+
+    @property
+    def applications(self) -> int:
+        return sum(self.applications_by_category.values())
+
+    @property
+    def interviews(self) -> int:
+        return sum(self.interviews_by_category.values())
+
+    @property
+    def hires(self) -> int:
+        return sum(self.hires_by_category.values())
 
     @property
     def attendance_rate(self) -> float | None:
@@ -155,7 +182,31 @@ def compute(station_id: int | None, start: datetime, end: datetime, now: datetim
         db.select(func.count(func.distinct(Outcome.case_id)))
         .filter(Outcome.case_id.in_(db.select(graduates.c.id)), Outcome.start_date < end_day)
     ).scalar_one()
+    _employer_figures(figures, station_id, start, end)
     return figures
+
+
+def _employer_figures(figures: Figures, station_id: int | None, start: datetime, end: datetime) -> None:
+    """岗位开发, applications, interviews and hires (see the module's definitions)."""
+    developed = development_counts(station_id, start, end)
+    figures.posts_developed = developed["posts_developed"]
+    figures.headcount_developed = developed["headcount_developed"]
+    figures.company_visits = developed["company_visits"]
+
+    applied = db.select(Case.category, func.count()).select_from(Application).join(
+        Case, Case.seeker_id == Application.seeker_id).filter(Application.created_at >= start, Application.created_at < end)
+    hired = db.select(Case.category, func.count()).select_from(Application).join(
+        Case, Case.seeker_id == Application.seeker_id).filter(
+        Application.status == ApplicationStatus.HIRED, Application.result_at >= start, Application.result_at < end)
+    booked = db.select(Case.category, func.count()).select_from(InterviewBooking).join(
+        InterviewSlot, InterviewSlot.id == InterviewBooking.slot_id).join(
+        Case, Case.seeker_id == InterviewBooking.seeker_id).filter(
+        InterviewBooking.status == BookingStatus.BOOKED, InterviewSlot.starts_at >= start, InterviewSlot.starts_at < end)
+    for name, query in (("applications_by_category", applied), ("hires_by_category", hired),
+                        ("interviews_by_category", booked)):
+        if station_id is not None:
+            query = query.filter(Case.station_id == station_id)
+        setattr(figures, name, _by_category(db.session.execute(query.group_by(Case.category)).all()))
 
 
 def figures_json(figures: Figures, station=None) -> dict:
@@ -185,6 +236,15 @@ def figures_json(figures: Figures, station=None) -> dict:
         "graduates_unemployed": figures.graduates,
         "graduates_unemployed_now_employed": figures.graduates_employed,
         "graduate_employment_share": share(figures.graduate_employment_share),
+        "posts_developed": figures.posts_developed,
+        "headcount_developed": figures.headcount_developed,
+        "company_visits": figures.company_visits,
+        "applications": figures.applications,
+        "applications_by_category": figures.applications_by_category,
+        "interviews": figures.interviews,
+        "interviews_by_category": figures.interviews_by_category,
+        "hires": figures.hires,
+        "hires_by_category": figures.hires_by_category,
     }
 
 

@@ -1,9 +1,10 @@
-"""Cases, their timeline entries, referrals, outcomes, and the employers and posts they name."""
+"""Cases, their timeline entries, referrals and outcomes (naming employers and posts of ``employers``)."""
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import SeekerCategory
 from ..core.enums import StrEnum, enum_column_type
 from ..core.timeutil import UTCDateTime, utcnow
+from ..employers.models import Employer, Post  # noqa: F401  (re-exported for older imports)
 from ..extensions import db
 
 
@@ -30,6 +31,7 @@ class EntryKind(StrEnum):
     REFERRAL = "referral"
     OUTCOME = "outcome"
     STATUS_CHANGE = "status_change"
+    APPLICATION = "application"
 
 
 ENTRY_KIND_LABELS = {
@@ -40,6 +42,7 @@ ENTRY_KIND_LABELS = {
     EntryKind.REFERRAL: _l("岗位推荐"),
     EntryKind.OUTCOME: _l("就业结果"),
     EntryKind.STATUS_CHANGE: _l("状态变更"),
+    EntryKind.APPLICATION: _l("岗位投递"),
 }
 
 
@@ -75,33 +78,6 @@ REFERRAL_RESULT_LABELS = {
 
 class OutcomeKind(StrEnum):
     EMPLOYED = "employed"
-
-
-class Employer(db.Model):
-    """A company (simple for now; the job-fair feature attaches employers to fairs later)."""
-
-    __tablename__ = "employers"
-
-    id = db.Column(db.Integer, primary_key=True)
-    name = db.Column(db.String(200), nullable=False, unique=True)
-    industry = db.Column(db.String(100), nullable=False, default="")
-    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
-
-    posts = db.relationship("Post", back_populates="employer", order_by="Post.title")
-
-
-class Post(db.Model):
-    """A post (岗位) an employer offers."""
-
-    __tablename__ = "posts"
-    __table_args__ = (db.UniqueConstraint("employer_id", "title", name="uq_posts_employer_title"),)
-
-    id = db.Column(db.Integer, primary_key=True)
-    employer_id = db.Column(db.Integer, db.ForeignKey("employers.id"), nullable=False, index=True)
-    title = db.Column(db.String(200), nullable=False)
-    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
-
-    employer = db.relationship("Employer", back_populates="posts")
 
 
 class Case(db.Model):
@@ -180,6 +156,7 @@ class Outcome(db.Model):
     start_date = db.Column(db.Date, nullable=False)
     event_id = db.Column(db.Integer, db.ForeignKey("events.id"))
     referral_id = db.Column(db.Integer, db.ForeignKey("referrals.id"))
+    application_id = db.Column(db.Integer, db.ForeignKey("applications.id"))
     created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 
@@ -188,6 +165,7 @@ class Outcome(db.Model):
     post = db.relationship("Post")
     event = db.relationship("Event")
     referral = db.relationship("Referral")
+    application = db.relationship("Application")
     created_by = db.relationship("User")
 
 
@@ -219,6 +197,7 @@ class CaseEntry(db.Model):
     checkin_id = db.Column(db.Integer, db.ForeignKey("checkins.id"), unique=True)
     referral_id = db.Column(db.Integer, db.ForeignKey("referrals.id"))
     outcome_id = db.Column(db.Integer, db.ForeignKey("outcomes.id"))
+    application_id = db.Column(db.Integer, db.ForeignKey("applications.id"), index=True)
     withdrawn_at = db.Column(UTCDateTime)
     withdrawn_by_id = db.Column(db.Integer, db.ForeignKey("users.id"))
 

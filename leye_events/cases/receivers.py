@@ -1,5 +1,6 @@
-"""Attendance on the case, written in the check-in's own transaction through its signals."""
+"""Attendance and applications on the case, written in the sender's own transaction through its signals."""
 from ..checkin.signals import attendance_recorded, attendance_withdrawn
+from ..employers.signals import application_result_recorded, application_submitted
 
 
 @attendance_recorded.connect
@@ -14,3 +15,17 @@ def _on_attendance_withdrawn(checkin, **_kwargs):
     from .services import withdraw_attendance
 
     withdraw_attendance(checkin)
+
+
+@application_submitted.connect
+def _on_application_submitted(application, actor=None, **_kwargs):
+    from .applications import record_application
+
+    record_application(application, actor)
+
+
+@application_result_recorded.connect
+def _on_application_result(application, actor=None, note="", **_kwargs):
+    from .applications import record_application_result
+
+    record_application_result(application, actor, note)

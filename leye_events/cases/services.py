@@ -1,7 +1,8 @@
 """Case rules: every seeker's case, its timeline, and the counselor's work on it.
 
-The only place that changes cases, entries, referrals, outcomes, employers and posts. Every change
-is audited; so is every view of a case. Callers commit.
+The only place that changes cases, entries, referrals and outcomes (and the employers and posts a
+counselor names on them by hand; ``employers`` keeps employers proper). Every change is audited;
+so is every view of a case. Callers commit.
 
 Who may do what:
 - counselors see and work the cases of their station; admins all cases;
@@ -541,6 +542,10 @@ def _entry_title(entry: CaseEntry) -> str:
         return _("状态改为：%(status)s", status=label)
     if entry.kind == EntryKind.NOTE and details.get("event_title"):
         return _("服务记录（%(title)s）", title=details["event_title"])
+    if entry.kind == EntryKind.APPLICATION:
+        from .applications import application_entry_title
+
+        return application_entry_title(entry)
     return entry.kind_label
 
 

@@ -110,6 +110,9 @@ def seed_demo(now: datetime | None = None) -> SeedResult:
         )
     result.events = len(data.EVENTS)
     _seed_case_work(seekers, events, organizers, now)
+    from .employers import seed_employers
+
+    result.logins += seed_employers(seekers, events, admin, today.date())
     return result
 
 

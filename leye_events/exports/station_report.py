@@ -6,9 +6,11 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from ..accounts.models import SEEKER_CATEGORY_LABELS
 from ..cases import figures as fig
 from ..core.spreadsheet import keep_as_text
 from ..core.timeutil import to_local
+from ..outreach import figures as outreach_figures
 from .services import display_width
 
 
@@ -58,15 +60,35 @@ def write_report(figures: fig.Figures, station, target: IO[bytes], breakdown=Non
         [_("离校未就业高校毕业生"), figures.graduates],
         [_("其中已就业"), figures.graduates_employed],
         [_("离校未就业高校毕业生就业率"), _share(figures.graduate_employment_share), defs["graduate_share"]],
+        [_("开发岗位数"), figures.posts_developed, defs["posts_developed"]],
+        [_("开发岗位招聘人数"), figures.headcount_developed],
+        [_("企业走访次数"), figures.company_visits],
+        [_("岗位投递人次"), figures.applications, defs["applications"]],
+        [_("预约面试人次"), figures.interviews],
+        [_("录用人次"), figures.hires],
     ])
     _sheet(workbook, _("按活动类型"), [_("活动类型"), _("场数")], [list(item) for item in fig.kind_items(figures.events_by_kind)])
     served = dict(fig.category_items(figures.served_by_category))
     employed = dict(fig.category_items(figures.employed_by_category))
     _sheet(workbook, _("按人员类别"), [_("人员类别"), _("服务人数"), _("帮助就业人数")],
            [[label, served.get(label, 0), employed.get(label, 0)] for label in dict.fromkeys([*served, *employed])])
+    _outreach_sheet(workbook, figures)
     if breakdown:
         _sheet(workbook, _("各乐业空间"),
                [_("乐业空间"), _("活动场数"), _("报名人数"), _("到场率"), _("服务人数"), _("帮助就业人数")],
                [[s.name, f.events, f.registrations, _share(f.attendance_rate), f.served, f.employed]
                 for s, f in breakdown])
     workbook.save(target)
+
+
+def _outreach_sheet(workbook, figures: fig.Figures) -> None:
+    """信息排摸与岗位推介: people reached, prospects converted, referrals, hires from referrals, by category."""
+    extra = outreach_figures.compute(figures.station_id, figures.start, figures.end)
+    names = outreach_figures.NAMES
+    titles = [_("联系上人数"), _("排摸转化注册人数"), _("岗位推荐人次"), _("推荐促成就业人数")]
+    rows = [[str(label), *[extra.by_category[name].get(category.value, 0) for name in names]]
+            for category, label in SEEKER_CATEGORY_LABELS.items()]
+    rows.append([_("合计"), *[extra.total(name) for name in names]])
+    rows.append([])
+    rows.extend([[title, str(outreach_figures.DEFINITIONS[name])] for title, name in zip(titles, names, strict=True)])
+    _sheet(workbook, _("信息排摸与岗位推介"), [_("人员类别"), *titles], rows)

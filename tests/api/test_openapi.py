@@ -103,7 +103,8 @@ def test_document_structure(document):
             for requirement in operation.get("security", []):
                 assert set(requirement) <= set(document["components"]["securitySchemes"])
             if method in {"post", "patch", "put"} and "requestBody" in operation:
-                assert "application/json" in operation["requestBody"]["content"]
+                content = operation["requestBody"]["content"]  # uploads (API.md) are multipart
+                assert "application/json" in content or "multipart/form-data" in content
             # Every operation that can fail says so with the error schema.
             for status, response in operation["responses"].items():
                 if status.startswith("4"):

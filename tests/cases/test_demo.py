@@ -55,7 +55,8 @@ def test_demo_counselor_follows_up_yesterdays_salon(seeded, login):
 
 
 def test_demo_has_case_work(seeded, login):
-    assert db.session.execute(db.select(db.func.count()).select_from(Outcome)).scalar_one() == 1
+    # The counselor's recorded outcome, and the demo application that the employer marked hired.
+    assert db.session.execute(db.select(db.func.count()).select_from(Outcome)).scalar_one() == 2
     seeker = login(_user(data.DEMO_SEEKER_EMAIL))
     history = seeker.get("/me/history").get_data(as_text=True)
     assert data.YESTERDAY_SALON_TITLE in history and data.FIRST_LESSON_TITLE in history

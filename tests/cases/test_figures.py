@@ -145,8 +145,9 @@ def test_bar_chart_escapes_labels():
 def test_each_figure_shows_its_definition_next_to_it(counted, login):
     html = login(counted["a"].organizer).get("/figures").get_data(as_text=True)
     figures_list = html.split('id="figures"')[1].split("</dl>")[0]
-    # one definition right after each of the eight figures (attendances onsite / online included)
-    assert figures_list.count('class="hint fig-def"') == 8
+    # one definition right after each of the ten figures (attendances onsite / online, posts developed and
+    # applications included)
+    assert figures_list.count('class="hint fig-def"') == 10
     employed = figures_list.split('id="fig-employed"')[1]
     assert employed.index("fig-def") < employed.index("<dt>")
     assert "入职日期在所选时间段内" in employed.split("<dt>")[0]

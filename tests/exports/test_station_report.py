@@ -40,7 +40,7 @@ def test_station_report_has_the_pages_numbers(login):
     values = summary(book)
     assert values["范围"] == event.station.name
     assert values["活动场数"] == 1 and values["报名人数（已确认）"] == 3 and values["签到人次"] == 1
-    assert [ws.title for ws in book.worksheets] == ["概况", "按活动类型", "按人员类别"]
+    assert [ws.title for ws in book.worksheets] == ["概况", "按活动类型", "按人员类别", "信息排摸与岗位推介"]
     assert book.worksheets[0]["A1"].font.bold
 
 

@@ -1,0 +1,126 @@
+"""API: outreach lists, the call list, contacts and outreach counts (see API.md, 信息排摸)."""
+import re
+from datetime import date, timedelta
+
+from flask import jsonify, request
+from flask_babel import gettext as _
+
+from ..accounts.models import Role
+from ..audit.services import record
+from ..core.errors import Forbidden, ServiceError
+from ..core.masking import mask_name, mask_phone
+from ..core.timeutil import isoformat_local, utcnow
+from ..extensions import db
+from ..outreach import imports, services
+from . import bp
+from .auth import api_user, require_roles
+from .parsing import MISSING, invalid_field, invalid_parameter, json_body, query_moment, text
+
+MAX_RANGE = timedelta(days=3700)
+
+
+@bp.post("/outreach/imports")
+@require_roles(Role.COUNSELOR, Role.ORGANIZER)
+def import_outreach_list():
+    """Import (or with ``?preview=1`` only check) an outreach list at the caller's station."""
+    imports.check_size(request.content_length)
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise ServiceError("file_required", _("请选择要上传的名单文件（.xlsx 或 .csv）。"), field="file")
+    data = upload.stream.read(imports.MAX_IMPORT_BYTES + 1)
+    user = api_user()
+    if request.args.get("preview") in ("1", "true"):
+        report = imports.preview(upload.filename, data, actor=user)
+        return jsonify({**report.as_json(), "preview": True})
+    report = imports.import_list(upload.filename, data, actor=user)
+    db.session.commit()
+    return jsonify({**report.as_json(), "preview": False})
+
+
+def call_item_json(item: services.CallItem, *, unmask: bool) -> dict:
+    seeker = item.case.seeker
+    last = item.last_contact
+    name, phone = (seeker.name, seeker.phone) if unmask else (mask_name(seeker.name), mask_phone(seeker.phone))
+    return {
+        "seeker": {"id": seeker.id, "name": name, "phone": phone or None,
+                   "prospect": bool(seeker.prospect)},
+        "case_id": item.case.id,
+        "category": item.case.category.value,
+        "reason": item.reason,
+        "due_on": item.due_on.isoformat(),
+        "detail": item.detail or None,
+        "last_contact": None if last is None else {
+            "at": isoformat_local(last.occurred_at), "channel": last.channel.value, "result": last.result.value},
+    }
+
+
+@bp.get("/outreach/calls")
+@require_roles(Role.COUNSELOR)
+def get_call_list():
+    """The caller's due contacts, oldest first; names and phones masked unless ``unmask=1`` (audited)."""
+    user = api_user()
+    items = services.call_list(user)
+    unmask = request.args.get("unmask") == "1"
+    if unmask:
+        record("outreach.calls_unmasked", user, actor=user, station_id=user.station_id, count=len(items))
+    db.session.commit()  # cases of no-shows created on first sight, the audit entry
+    return jsonify({"calls": [call_item_json(item, unmask=unmask) for item in items]})
+
+
+def _date_field(body: dict, name: str):
+    value = body.get(name, MISSING)
+    if value is MISSING or value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise invalid_field(name, _("日期格式应为 2026-12-03。"))
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise invalid_field(name, _("日期格式应为 2026-12-03。")) from None
+
+
+@bp.post("/seekers/<int:seeker_id>/contacts")
+@require_roles(Role.COUNSELOR)
+def post_contact(seeker_id: int):
+    """Log a contact with a seeker or prospect of the caller's station."""
+    body = json_body()
+    channel = text(body, "channel", required=True)
+    result = text(body, "result", required=True)
+    note = text(body, "note")
+    contact = services.log_contact(seeker_id, actor=api_user(), channel=channel, result=result,
+                                   note=None if note is MISSING else note,
+                                   next_contact_on=_date_field(body, "next_contact_on"))
+    db.session.commit()
+    return jsonify({
+        "id": contact.id, "case_id": contact.case_id, "channel": contact.channel.value,
+        "result": contact.result.value, "note": contact.note or None,
+        "next_contact_on": contact.next_contact_on.isoformat() if contact.next_contact_on else None,
+        "at": isoformat_local(contact.occurred_at),
+    }), 201
+
+
+def counts_json(counts: services.OutreachCounts) -> dict:
+    return {"contacts": counts.contacts, "people_reached": counts.reached, "prospects": counts.prospects,
+            "prospects_converted": counts.signed_up, "prospects_attended": counts.attended,
+            "prospects_employed": counts.employed}
+
+
+@bp.get("/outreach/counts")
+@require_roles(Role.COUNSELOR, Role.ORGANIZER)
+def get_outreach_counts():
+    """The caller's station: its counts and each counselor's, for ``from``–``to`` (default 30 days)."""
+    user = api_user()
+    if user.station_id is None:
+        raise Forbidden("forbidden", _("只能查看本乐业空间的统计数据。"))
+    end = query_moment("to", end_of_day=True) or utcnow()
+    start = query_moment("from") or end - timedelta(days=30)
+    if end <= start:
+        raise invalid_parameter("to", _("结束时间须晚于开始时间。"))
+    if end - start > MAX_RANGE:
+        raise invalid_parameter("from", _("时间范围过长（不超过十年）。"))
+    station = services.counts(user.station_id, start, end)
+    per_counselor = services.counts_per_counselor(user.station_id, start, end)
+    return jsonify({
+        "from": isoformat_local(start), "to": isoformat_local(end), "station": counts_json(station),
+        "counselors": [{"id": c.id, "name": c.name, **counts_json(n)} for c, n in per_counselor],
+    })
