@@ -180,3 +180,14 @@ def test_the_ticket_shows_the_booked_interview(login):
     db.session.commit()
     page = login(registration.seeker).get(f"/tickets/{registration.ticket_code}").get_data(as_text=True)
     assert "ticket-interviews" in page and "票面公司" in page
+
+
+def test_an_employer_account_has_a_profile_and_an_account_page(client, login):
+    from ..factories import auth_header, make_token
+
+    recruiter = make_recruiter(make_employer())
+    me = client.get("/api/v1/me", headers=auth_header(make_token(recruiter)))
+    assert me.status_code == 200 and me.get_json()["role"] == "employer"
+    browser = login(recruiter)
+    assert browser.get("/account").status_code == 200
+    assert "我的单位" in browser.get("/posts").get_data(as_text=True)
