@@ -288,6 +288,15 @@ def manage_detail(employer_id: int):
                            applicants={p.id: applications.applications_for_post(p) for p in posts})
 
 
+@bp.post("/manage/employers/<int:employer_id>/edit")
+@roles_required(*STAFF)
+def manage_edit(employer_id: int):
+    employer = services.employer_or_404(employer_id)
+    fields = {name: request.form.get(name, "") for name in ("name", "credit_code", *services.EMPLOYER_TEXT_FIELDS)}
+    _run(lambda: services.update_employer(employer, fields, actor=current_user), _("单位信息已保存。"))
+    return redirect(url_for("employers.manage_detail", employer_id=employer.id))
+
+
 @bp.post("/manage/employers/<int:employer_id>/visits")
 @roles_required(*STAFF)
 def manage_visit(employer_id: int):

@@ -116,6 +116,14 @@ def test_staff_enter_an_employer_record_a_visit_create_an_account_and_add_a_boot
     page = organizer.get(f"/manage/employers/{employer.id}").get_data(as_text=True)
     assert "C9" in page and "春招需求" in page and "招聘负责人" in page
     assert organizer.get("/manage/employers?q=走访").status_code == 200
+    organizer.post(f"/manage/employers/{employer.id}/edit", data={"name": "走访登记公司", "industry": "人工智能",
+                                                                  "credit_code": "91350100M000100Y43"})
+    db.session.refresh(employer)
+    assert employer.industry == "人工智能"
+    stranger = login(make_user(Role.COUNSELOR, make_station()))
+    stranger.post(f"/manage/employers/{employer.id}/edit", data={"name": "被改名"})
+    db.session.refresh(employer)
+    assert employer.name == "走访登记公司"
 
 
 def test_the_door_sees_the_day_schedule_and_others_do_not(login):
@@ -180,3 +188,14 @@ def test_the_ticket_shows_the_booked_interview(login):
     db.session.commit()
     page = login(registration.seeker).get(f"/tickets/{registration.ticket_code}").get_data(as_text=True)
     assert "ticket-interviews" in page and "票面公司" in page
+
+
+def test_an_employer_account_has_a_profile_and_an_account_page(client, login):
+    from ..factories import auth_header, make_token
+
+    recruiter = make_recruiter(make_employer())
+    me = client.get("/api/v1/me", headers=auth_header(make_token(recruiter)))
+    assert me.status_code == 200 and me.get_json()["role"] == "employer"
+    browser = login(recruiter)
+    assert browser.get("/account").status_code == 200
+    assert "我的单位" in browser.get("/posts").get_data(as_text=True)
