@@ -28,13 +28,25 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import models  # noqa: F401  (every table, for the metadata)
     from .core import sqlite  # noqa: F401  (SQLite connection settings)
-    from .notifications import handlers  # noqa: F401  (mail on cancellations and promotions)
+    from .notifications import handlers  # noqa: F401  (outbox rows on registrations, changes, cancellations)
 
     _init_extensions(app)
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_cli(app)
+    _init_notifications(app)
     return app
+
+
+def _init_notifications(app: Flask) -> None:
+    """The notification queue; with ``NOTIFY_EMBEDDED_WORKER`` (``make run``) a worker runs in-process,
+    in the serving process only (not in the debug reloader's watcher)."""
+    from .notifications.queue import init_queue, start_embedded_consumer
+
+    init_queue(app)
+    serving = not app.debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true"
+    if app.config.get("NOTIFY_EMBEDDED_WORKER") and serving and not app.testing:
+        start_embedded_consumer(app)
 
 
 def _require_secret_key(app: Flask) -> None:
@@ -108,7 +120,9 @@ def _register_template_helpers(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from .accounts.cli import tokens_cli, users_cli
     from .demo.cli import seed_demo_command
+    from .notifications.cli import notify_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(notify_cli)

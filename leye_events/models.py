@@ -5,4 +5,5 @@ from .booking.models import Registration  # noqa: F401
 from .cases.models import Case, CaseEntry, Employer, Outcome, Post, Referral  # noqa: F401
 from .checkin.models import CheckIn  # noqa: F401
 from .events.models import Event, EventSession  # noqa: F401
+from .notifications.models import Notification, SmsCode  # noqa: F401
 from .stations.models import Station  # noqa: F401

@@ -72,6 +72,9 @@ class User(UserMixin, db.Model):
     # Secret in the URL of the seeker's personal calendar feed; resetting it kills the old URL.
     calendar_token = db.Column(db.String(64), unique=True)
     active = db.Column(db.Boolean, nullable=False, default=True)
+    # Messages by SMS and e-mail; the in-app inbox cannot be turned off.
+    notify_sms = db.Column(db.Boolean, nullable=False, default=True, server_default=db.true())
+    notify_email = db.Column(db.Boolean, nullable=False, default=True, server_default=db.true())
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     last_login_at = db.Column(UTCDateTime)
 

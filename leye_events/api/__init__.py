@@ -13,4 +13,4 @@ def _api_error(error):
     return api_error_response(error)
 
 
-from . import accounts, attendance, booking, cases, checkin, events, health, openapi, stations  # noqa: E402,F401  (routes)
+from . import accounts, attendance, booking, cases, checkin, events, health, notifications, openapi, stations  # noqa: E402,F401  (routes)
