@@ -66,16 +66,17 @@ def claim_due(now: datetime, limit: int) -> list[Notification]:
     )
     candidates = db.select(Notification.id).where(due).order_by(Notification.next_attempt_at, Notification.id)
     candidates = candidates.limit(limit)
-    if db.engine.dialect.name == "postgresql":
+    claiming = current_app.config.get("NOTIFY_CLAIM_ENABLED", True)
+    if claiming and db.engine.dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     ids = db.session.execute(candidates).scalars().all()
-    if not current_app.config.get("NOTIFY_CLAIM_ENABLED", True):
+    race_window()
+    if not claiming:
         db.session.commit()
         return db.session.execute(db.select(Notification).where(Notification.id.in_(ids))).scalars().all()
     if not ids:
         db.session.commit()
         return []
-    race_window()
     token = secrets.token_hex(16)
     db.session.execute(
         db.update(Notification).where(Notification.id.in_(ids), due)

@@ -70,7 +70,7 @@ class FakeGateway:
                     time.sleep(gateway.delay)
                 with gateway.lock:
                     gateway.requests.append({"path": parsed.path, "params": params, "json": body,
-                                             "method": self.command})
+                                             "method": self.command, "headers": dict(self.headers)})
                 payload = json.dumps(gateway.reply).encode()
                 self.send_response(gateway.status)
                 self.send_header("Content-Type", "application/json;charset=utf-8")
