@@ -42,8 +42,10 @@ def _init_notifications(app: Flask) -> None:
     """The notification queue; with ``NOTIFY_EMBEDDED_WORKER`` (``make run``) a worker runs in-process,
     in the serving process only (not in the debug reloader's watcher)."""
     from .notifications.queue import init_queue, start_embedded_consumer
+    from .notifications.views import unread_notifications
 
     init_queue(app)
+    app.jinja_env.globals["unread_notifications"] = unread_notifications
     serving = not app.debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true"
     if app.config.get("NOTIFY_EMBEDDED_WORKER") and serving and not app.testing:
         start_embedded_consumer(app)
@@ -95,12 +97,14 @@ def _register_blueprints(app: Flask) -> None:
     from .events.views import bp as events_bp
     from .exports.views import bp as exports_bp
     from .i18n import bp as i18n_bp
+    from .notifications.views import bp as notifications_bp
     from .stations.views import bp as stations_bp
 
     for blueprint in (events_bp, stations_bp, booking_bp, accounts_bp, admin_bp, i18n_bp, api_bp, checkin_bp,
                       calendars_bp, exports_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(notifications_bp)
     register_error_pages(app)
 
     @app.after_request

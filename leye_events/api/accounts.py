@@ -8,8 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts import services as accounts
 from ..core.errors import Conflict, ServiceError
 from ..core.timeutil import utcnow
-from ..notifications import sms_codes
 from ..extensions import db, limiter
+from ..notifications import sms_codes
 from . import bp
 from . import parsing as p
 from .auth import api_user

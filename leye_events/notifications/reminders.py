@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 
-from ..core.db import begin_locking_transaction
 from ..booking.models import Registration, RegistrationStatus
+from ..core.db import begin_locking_transaction
 from ..events.models import Event, EventSession, EventStatus
 from ..extensions import db
 from .services import notify_many

@@ -5,6 +5,7 @@ The only place that creates or changes notifications (the worker in ``delivery``
 nothing, one that commits is never lost. Callers commit. Other features call ``notify`` for the kinds
 they own (``interview_booked``, ``application_result``) with a cause that names the thing that happened.
 """
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,7 +14,9 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 
 from ..accounts.models import User
-from ..core.errors import NotFound
+from ..audit.services import record
+from ..booking.models import Registration, RegistrationStatus
+from ..core.errors import NotFound, ServiceError
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .models import Channel, DeliveryStatus, Notification, NotificationKind
@@ -159,3 +162,36 @@ def failed_deliveries(limit: int = 200) -> list[Notification]:
         db.select(Notification).where(Notification.status == DeliveryStatus.FAILED)
         .order_by(Notification.created_at.desc()).limit(limit)
     ).scalars().all()
+
+
+NOTICE_MAX_LENGTH = 200
+
+
+def send_notice(event, text: str, *, actor) -> int:
+    """An organizer's short notice to everyone registered for ``event`` (confirmed and waitlisted),
+    through the outbox like every other message, with an audit entry. Returns the people told.
+    Raises ``invalid_field`` for an empty or too long text."""
+    from .texts import notice_message  # texts builds on Message, defined here
+
+    text = (text or "").replace("\x00", "").strip() if isinstance(text, str) else ""
+    if not text or len(text) > NOTICE_MAX_LENGTH:
+        raise ServiceError("invalid_field", _("通知内容必填，不超过 %(max)d 个字。", max=NOTICE_MAX_LENGTH),
+                           field="text")
+    seekers = db.session.execute(
+        db.select(User).join(Registration, Registration.seeker_id == User.id)
+        .where(Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED)
+    ).scalars().all()
+    message = notice_message(event, text, secrets.token_hex(8))
+    notify_many((seeker, message) for seeker in seekers)
+    record("event.notice", event, actor=actor, recipients=len(seekers), text=text)
+    return len(seekers)
+
+
+def delivery_summary(event_id: int) -> dict:
+    """Counts of an event's SMS and e-mail messages by status (``{"sent": 12, "failed": 1, …}``)."""
+    rows = db.session.execute(
+        db.select(Notification.status, func.count()).where(Notification.event_id == event_id,
+                                                           Notification.channel != Channel.INBOX)
+        .group_by(Notification.status)
+    ).all()
+    return {status.value: count for status, count in rows}
