@@ -26,6 +26,7 @@ URGENT_BEFORE_SESSION = timedelta(hours=3)
 
 @dataclass
 class Report:
+    expanded: int = 0  # fan-out rows turned into per-person messages
     sent: int = 0
     retried: int = 0
     failed: int = 0
@@ -116,7 +117,11 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def _outcome(notification: Notification, now: datetime, report: Report) -> dict:
-    """Send one claimed message (or hold or skip it) and say what to record; writes nothing."""
+    """Send one claimed message (or hold or skip it) and say what to record; writes nothing
+    (except a fan-out row's per-person messages, committed with its outcome)."""
+    if notification.channel == Channel.FANOUT:
+        report.expanded += 1
+        return {"status": DeliveryStatus.SENT, "sent_at": utcnow(), "attempts": notification.attempts + 1}
     hold = held_until(notification, now)
     if hold is not None:
         report.held += 1
@@ -146,6 +151,10 @@ def deliver_one(notification: Notification, now: datetime, report: Report) -> No
     """Send one claimed message and commit its outcome."""
     values = _outcome(notification, now, report)
     begin_locking_transaction()  # SQLite: a read transaction cannot always be upgraded to a write
+    if notification.channel == Channel.FANOUT:
+        from .handlers import expand_fanout  # handlers know the words; delivery only moves rows
+
+        expand_fanout(notification)
     for key, value in values.items():
         setattr(notification, key, value)
     db.session.commit()
@@ -160,8 +169,9 @@ def deliver_due(now: datetime | None = None, *, batch: int = 200, max_batches: i
         claimed = claim_due(moment, batch)
         if not claimed:
             break
+        expanded_before = report.expanded
         for notification in claimed:
             deliver_one(notification, moment, report)
-        if len(claimed) < batch:
+        if len(claimed) < batch and report.expanded == expanded_before:
             break
     return report

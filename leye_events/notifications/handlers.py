@@ -1,14 +1,16 @@
 """Who is told what: the outbox rows written, in the same transaction, when booking and events change.
 
-Nothing is sent here; the worker (``delivery``) sends after the transaction commits.
+Nothing is sent here; the worker (``delivery``) sends after the transaction commits. A message to all of
+an event's registrants is one ``fanout`` row in the request, expanded here by the worker.
 """
 from ..booking.models import Registration, RegistrationStatus
 from ..booking.signals import registration_created, registration_promoted
 from ..events.services import event_cancelled, event_changed
 from ..extensions import db
 from .models import NotificationKind
-from .services import notify, notify_many
-from .texts import cancellation_message, change_message, registration_message
+from ..events.models import Event
+from .services import notify, notify_many, notify_registrants
+from .texts import cancellation_message, change_message, notice_message, registration_message
 
 
 def _active_registrations(event) -> list[Registration]:
@@ -35,11 +37,24 @@ def tell_promoted_seeker(registration, **_kw):
 
 @event_cancelled.connect
 def tell_registrants_of_cancellation(event, actor=None, reason=None, **_kw):
-    message = cancellation_message(event, reason)
-    notify_many((registration.seeker, message) for registration in _active_registrations(event))
+    notify_registrants(event, NotificationKind.EVENT_CANCELLED, f"event_cancelled:{event.id}", reason or "")
 
 
 @event_changed.connect
 def tell_registrants_of_change(event, **_kw):
-    notify_many((registration.seeker, change_message(event, registration))
-                for registration in _active_registrations(event))
+    notify_registrants(event, NotificationKind.EVENT_CHANGED, f"event_changed:{event.id}:{event.revision}")
+
+
+def expand_fanout(row) -> int:
+    """Write the per-person messages of a ``fanout`` row (the worker calls this; its caller commits)."""
+    event = db.session.get(Event, row.event_id)
+    if event is None:
+        return 0
+    registrations = _active_registrations(event)
+    if row.kind == NotificationKind.EVENT_CANCELLED:
+        message = cancellation_message(event, row.body or None)
+        return notify_many((r.seeker, message) for r in registrations)
+    if row.kind == NotificationKind.EVENT_CHANGED:
+        return notify_many((r.seeker, change_message(event, r, row.title)) for r in registrations)
+    message = notice_message(event, row.body, row.title)
+    return notify_many((r.seeker, message) for r in registrations)

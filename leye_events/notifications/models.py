@@ -22,6 +22,9 @@ class Channel(StrEnum):
     INBOX = "inbox"
     SMS = "sms"
     EMAIL = "email"
+    # One row for a message to everyone registered for an event (cancelled, changed, a notice): the
+    # request writes only this; the worker expands it into the per-person rows in one transaction.
+    FANOUT = "fanout"
 
 
 class DeliveryStatus(StrEnum):

@@ -92,6 +92,17 @@ def notify_many(messages: Iterable[tuple[User, Message]]) -> int:
     return len(rows)
 
 
+def notify_registrants(event, kind: NotificationKind, cause: str, text: str = "") -> None:
+    """Tell everyone registered for ``event`` (confirmed and waitlisted): one ``fanout`` row in the
+    caller's transaction, whatever the number of people; the worker writes their messages
+    (``fanout.expand``) — once, as ``cause`` is unique."""
+    now = utcnow()
+    db.session.add(Notification(kind=kind, channel=Channel.FANOUT, title=cause[:200], body=text or "",
+                                event_id=event.id, dedupe_key=dedupe_key(Channel.FANOUT, str(event.id), cause),
+                                created_at=now, next_attempt_at=now, status=DeliveryStatus.PENDING))
+    db.session.info[QUEUE_FLAG] = True
+
+
 def send_sms_now(phone: str, kind: NotificationKind, text: str, cause: str) -> None:
     """Queue an SMS to a phone that may have no account (login codes); never held by quiet hours."""
     now = utcnow()
@@ -169,22 +180,19 @@ NOTICE_MAX_LENGTH = 200
 
 def send_notice(event, text: str, *, actor) -> int:
     """An organizer's short notice to everyone registered for ``event`` (confirmed and waitlisted),
-    through the outbox like every other message, with an audit entry. Returns the people told.
+    through the outbox like every other message, with an audit entry. Returns the people to be told.
     Raises ``invalid_field`` for an empty or too long text."""
-    from .texts import notice_message  # texts builds on Message, defined here
-
     text = (text or "").replace("\x00", "").strip() if isinstance(text, str) else ""
     if not text or len(text) > NOTICE_MAX_LENGTH:
         raise ServiceError("invalid_field", _("通知内容必填，不超过 %(max)d 个字。", max=NOTICE_MAX_LENGTH),
                            field="text")
-    seekers = db.session.execute(
-        db.select(User).join(Registration, Registration.seeker_id == User.id)
+    recipients = db.session.execute(
+        db.select(func.count()).select_from(Registration)
         .where(Registration.event_id == event.id, Registration.status != RegistrationStatus.CANCELLED)
-    ).scalars().all()
-    message = notice_message(event, text, secrets.token_hex(8))
-    notify_many((seeker, message) for seeker in seekers)
-    record("event.notice", event, actor=actor, recipients=len(seekers), text=text)
-    return len(seekers)
+    ).scalar_one()
+    notify_registrants(event, NotificationKind.NOTICE, f"notice:{event.id}:{secrets.token_hex(8)}", text)
+    record("event.notice", event, actor=actor, recipients=recipients, text=text)
+    return recipients
 
 
 def delivery_summary(event_id: int) -> dict:

@@ -62,14 +62,14 @@ def cancellation_message(event, reason: str | None) -> Message:
                    body=body, sms=sms, event_id=event.id, session_starts_at=event.starts_at)
 
 
-def change_message(event, registration) -> Message:
+def change_message(event, registration, cause: str) -> Message:
     with force_locale("zh_CN"):
         values = {"title": event.title, "short": _short(event.title), "when": _when(event.starts_at),
                   "venue": event.venue, "url": _ticket(registration)}
         title = _("活动变更：%(title)s", **values)
         body = _("您报名的“%(title)s”时间或地点有变：%(when)s，%(venue)s。电子票：%(url)s", **values)
         sms = _("【乐业活动】“%(short)s”变更为%(when)s，%(venue)s。", **values)
-    return Message(kind=NotificationKind.EVENT_CHANGED, cause=f"event_changed:{event.id}:{event.revision}",
+    return Message(kind=NotificationKind.EVENT_CHANGED, cause=cause,
                    title=title, body=body, sms=sms[:120], event_id=event.id, session_starts_at=event.starts_at)
 
 
@@ -86,11 +86,11 @@ def reminder_message(registration, session, offset_label: str) -> Message:
                    title=title, body=body, sms=sms, event_id=event.id, session_starts_at=session.starts_at)
 
 
-def notice_message(event, text: str, notice_id: str) -> Message:
+def notice_message(event, text: str, cause: str) -> Message:
     with force_locale("zh_CN"):
         title = _("活动通知：%(title)s", title=event.title)
         sms = _("【乐业活动】“%(short)s”：%(text)s", short=_short(event.title), text=text)
-    return Message(kind=NotificationKind.NOTICE, cause=f"notice:{event.id}:{notice_id}", title=title, body=text,
+    return Message(kind=NotificationKind.NOTICE, cause=cause, title=title, body=text,
                    sms=sms, event_id=event.id, session_starts_at=event.starts_at)
 
 

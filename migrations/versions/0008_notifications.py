@@ -35,7 +35,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.Enum('registration_confirmed', 'waitlisted', 'promoted', 'reminder', 'event_changed', 'event_cancelled', 'interview_booked', 'application_result', 'notice', 'login_code', name='notification_kind', native_enum=False, create_constraint=True, length=32), nullable=False),
-    sa.Column('channel', sa.Enum('inbox', 'sms', 'email', name='notification_channel', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('channel', sa.Enum('inbox', 'sms', 'email', 'fanout', name='notification_channel', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('address', sa.String(length=254), nullable=True),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),

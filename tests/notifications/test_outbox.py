@@ -7,9 +7,11 @@ from leye_events.booking.models import RegistrationStatus
 from leye_events.events import services as events
 from leye_events.events.services import SessionInput
 from leye_events.extensions import db
+from leye_events.notifications.delivery import deliver_due
 from leye_events.notifications.models import Channel, DeliveryStatus, Notification, NotificationKind
 from leye_events.notifications.services import Message, notify
 
+from ..booking.test_concurrency import configured
 from ..factories import make_event, make_registration, make_user
 
 
@@ -17,7 +19,7 @@ def outbox(**filters):
     return db.session.execute(db.select(Notification).filter_by(**filters).order_by(Notification.id)).scalars().all()
 
 
-def test_cancelling_an_event_writes_a_message_per_registrant_and_channel():
+def test_cancelling_an_event_writes_one_row_that_the_worker_fans_out_per_registrant_and_channel(app):
     event = make_event(title="春季校园招聘会")
     phone_only = make_user(email=None)
     make_registration(event, phone_only)
@@ -25,12 +27,19 @@ def test_cancelling_an_event_writes_a_message_per_registrant_and_channel():
     make_registration(event, make_user(), status=RegistrationStatus.CANCELLED)
     events.cancel_event(event, actor=make_user(Role.ORGANIZER, station=event.station), reason="场地检修")
     db.session.commit()
+    [fanout] = outbox()  # the request wrote one row, whatever the number of registrants
+    assert fanout.channel == Channel.FANOUT and fanout.status == DeliveryStatus.PENDING
+    with configured(app, SMS_BACKEND="webhook", SMS_WEBHOOK_URL="http://127.0.0.1:9/unreachable"):
+        report = deliver_due()
+    assert report.expanded == 1
     rows = outbox(kind=NotificationKind.EVENT_CANCELLED)
-    assert sorted(r.channel.value for r in rows) == ["email", "inbox", "inbox", "sms", "sms"]
+    assert sorted(r.channel.value for r in rows) == ["email", "fanout", "inbox", "inbox", "sms", "sms"]
     assert {r.address for r in rows if r.channel == Channel.SMS} >= {phone_only.phone}
     inbox_row = next(r for r in rows if r.channel == Channel.INBOX and r.user_id == phone_only.id)
     assert inbox_row.status == DeliveryStatus.SENT and "场地检修" in inbox_row.body
-    assert all(r.status == DeliveryStatus.PENDING for r in rows if r.channel != Channel.INBOX)
+    assert all(r.status == DeliveryStatus.PENDING for r in rows if r.channel == Channel.SMS)  # gateway down
+    assert deliver_due().expanded == 0  # expanded once
+    assert len(outbox(kind=NotificationKind.EVENT_CANCELLED)) == 6
 
 
 def test_a_rolled_back_change_leaves_no_message():
@@ -66,6 +75,7 @@ def test_a_change_of_time_or_venue_is_told_once_per_change():
     organizer = make_user(Role.ORGANIZER, station=event.station)
     events.update_event(event, actor=organizer, description="新的介绍")  # neither time nor venue
     db.session.commit()
+    deliver_due()
     assert outbox(kind=NotificationKind.EVENT_CHANGED) == []
     events.update_event(event, actor=organizer, venue="创智天地 3 楼")
     db.session.commit()
@@ -74,6 +84,7 @@ def test_a_change_of_time_or_venue_is_told_once_per_change():
     events.update_event(event, actor=organizer, sessions=[
         SessionInput(id=session.id, title=session.title, starts_at=moved, ends_at=moved + timedelta(hours=2))])
     db.session.commit()
+    deliver_due()
     changes = outbox(kind=NotificationKind.EVENT_CHANGED, channel=Channel.INBOX, user_id=registration.seeker_id)
     assert len(changes) == 2 and "创智天地" in changes[0].body
 
