@@ -5,10 +5,10 @@ an event's registrants is one ``fanout`` row in the request, expanded here by th
 """
 from ..booking.models import Registration, RegistrationStatus
 from ..booking.signals import registration_created, registration_promoted
+from ..events.models import Event
 from ..events.services import event_cancelled, event_changed
 from ..extensions import db
 from .models import NotificationKind
-from ..events.models import Event
 from .services import notify, notify_many, notify_registrants
 from .texts import cancellation_message, change_message, notice_message, registration_message
 
