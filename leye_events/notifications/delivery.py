@@ -54,7 +54,27 @@ def held_until(notification: Notification, now: datetime) -> datetime | None:
     return quiet_hours_end(now)
 
 
-def claim_due(now: datetime, limit: int) -> list[Notification]:
+@dataclass(frozen=True)
+class Claimed:
+    """What the worker needs of a claimed row, read once (a commit would expire ORM objects)."""
+
+    id: int
+    kind: NotificationKind
+    channel: Channel
+    address: str | None
+    title: str
+    body: str
+    event_id: int | None
+    user_id: int | None
+    session_starts_at: datetime | None
+    attempts: int
+
+    @classmethod
+    def of(cls, row: Notification) -> "Claimed":
+        return cls(**{name: getattr(row, name) for name in cls.__dataclass_fields__})
+
+
+def claim_due(now: datetime, limit: int) -> list[Claimed]:
     """Claim up to ``limit`` due messages for this worker and commit the claim; returns them.
 
     ``NOTIFY_CLAIM_ENABLED = False`` skips the claim (tests only: the control that shows a message
@@ -74,7 +94,8 @@ def claim_due(now: datetime, limit: int) -> list[Notification]:
     race_window()
     if not claiming:
         db.session.commit()
-        return db.session.execute(db.select(Notification).where(Notification.id.in_(ids))).scalars().all()
+        rows = db.session.execute(db.select(Notification).where(Notification.id.in_(ids))).scalars().all()
+        return [Claimed.of(row) for row in rows]
     if not ids:
         db.session.commit()
         return []
@@ -85,25 +106,33 @@ def claim_due(now: datetime, limit: int) -> list[Notification]:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return db.session.execute(
+    rows = db.session.execute(
         db.select(Notification).where(Notification.claim_token == token, Notification.status == DeliveryStatus.SENDING)
         .order_by(Notification.id)
     ).scalars().all()
+    return [Claimed.of(row) for row in rows]
 
 
-def _still_wanted(notification: Notification) -> bool:
+def _preferences(claimed: list[Claimed]) -> dict[int, tuple[bool, bool]]:
+    """``{user_id: (sms on, e-mail on)}`` for the people of a batch, in one query."""
+    user_ids = {c.user_id for c in claimed if c.user_id is not None}
+    if not user_ids:
+        return {}
+    rows = db.session.execute(db.select(User.id, User.notify_sms, User.notify_email).where(User.id.in_(user_ids)))
+    return {user_id: (sms is not False, email is not False) for user_id, sms, email in rows}
+
+
+def _still_wanted(notification: Claimed, preferences: dict) -> bool:
     """False when the person has since turned the channel off (login codes always go)."""
     if notification.user_id is None:
         return True
-    user = db.session.get(User, notification.user_id)
-    if user is None:
+    if notification.user_id not in preferences:
         return False
-    if notification.channel == Channel.SMS:
-        return user.notify_sms is not False
-    return user.notify_email is not False
+    sms, email = preferences[notification.user_id]
+    return sms if notification.channel == Channel.SMS else email
 
 
-def _send(notification: Notification) -> None:
+def _send(notification: Claimed) -> None:
     if notification.channel == Channel.SMS:
         send_sms(notification.address, notification.kind.value, notification.body)
     elif notification.channel == Channel.EMAIL:
@@ -116,7 +145,7 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
 
 
-def _outcome(notification: Notification, now: datetime, report: Report) -> dict:
+def _outcome(notification: Claimed, now: datetime, report: Report, preferences: dict) -> dict:
     """Send one claimed message (or hold or skip it) and say what to record; writes nothing
     (except a fan-out row's per-person messages, committed with its outcome)."""
     if notification.channel == Channel.FANOUT:
@@ -126,7 +155,7 @@ def _outcome(notification: Notification, now: datetime, report: Report) -> dict:
     if hold is not None:
         report.held += 1
         return {"status": DeliveryStatus.PENDING, "next_attempt_at": hold}
-    if not _still_wanted(notification):
+    if not _still_wanted(notification, preferences):
         report.skipped += 1
         return {"status": DeliveryStatus.SKIPPED}
     attempts = notification.attempts + 1
@@ -147,16 +176,16 @@ def _outcome(notification: Notification, now: datetime, report: Report) -> dict:
     return values
 
 
-def deliver_one(notification: Notification, now: datetime, report: Report) -> None:
+def deliver_one(notification: Claimed, now: datetime, report: Report, preferences: dict) -> None:
     """Send one claimed message and commit its outcome."""
-    values = _outcome(notification, now, report)
+    values = _outcome(notification, now, report, preferences)
     begin_locking_transaction()  # SQLite: a read transaction cannot always be upgraded to a write
     if notification.channel == Channel.FANOUT:
         from .handlers import expand_fanout  # handlers know the words; delivery only moves rows
 
         expand_fanout(notification)
-    for key, value in values.items():
-        setattr(notification, key, value)
+    db.session.execute(db.update(Notification).where(Notification.id == notification.id).values(**values)
+                       .execution_options(synchronize_session=False))
     db.session.commit()
 
 
@@ -170,8 +199,10 @@ def deliver_due(now: datetime | None = None, *, batch: int = 200, max_batches: i
         if not claimed:
             break
         expanded_before = report.expanded
+        preferences = _preferences(claimed)
+        db.session.commit()  # end the read: sending must not hold a transaction open
         for notification in claimed:
-            deliver_one(notification, moment, report)
+            deliver_one(notification, moment, report, preferences)
         if len(claimed) < batch and report.expanded == expanded_before:
             break
     return report
