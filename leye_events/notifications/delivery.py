@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import or_
+from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..core.db import begin_locking_transaction, race_window
@@ -183,7 +184,12 @@ def deliver_one(notification: Claimed, now: datetime, report: Report, preference
     if notification.channel == Channel.FANOUT:
         from .handlers import expand_fanout  # handlers know the words; delivery only moves rows
 
-        expand_fanout(notification)
+        try:
+            expand_fanout(notification)
+            db.session.flush()
+        except IntegrityError:  # another worker expanded it (after this one's claim had expired)
+            db.session.rollback()
+            return
     db.session.execute(db.update(Notification).where(Notification.id == notification.id).values(**values)
                        .execution_options(synchronize_session=False))
     db.session.commit()

@@ -14,8 +14,9 @@ from leye_events.accounts.models import Role
 from leye_events.events import services as events
 from leye_events.extensions import db
 from leye_events.notifications.delivery import deliver_due
-from leye_events.notifications.models import Channel, DeliveryStatus, Notification
+from leye_events.notifications.models import Channel, DeliveryStatus, Notification, NotificationKind
 from leye_events.notifications.queue import EXTENSION, EmbeddedConsumer, init_queue
+from leye_events.notifications.services import Message, notify
 
 from ..booking.test_concurrency import configured
 from ..factories import make_event, make_registration, make_user
@@ -45,8 +46,15 @@ def two_workers_at_once(app):
         thread.join(timeout=60)
 
 
+def eight_messages():
+    for n in range(8):
+        notify(make_user(email=None), Message(kind=NotificationKind.APPLICATION_RESULT, cause=f"application_result:{n}",
+                                              title="投递结果", body="已通过初筛"))
+    db.session.commit()
+
+
 def test_two_workers_never_send_one_message_twice(app, gateway):
-    cancel_event_with_registrants(8)
+    eight_messages()
     gateway.delay = 0.02
     with configured(app, RACE_WINDOW_SECONDS=0.3):
         two_workers_at_once(app)
@@ -57,8 +65,8 @@ def test_two_workers_never_send_one_message_twice(app, gateway):
 
 
 def test_control_without_the_claim_two_workers_send_messages_twice(app, gateway):
-    cancel_event_with_registrants(4)
-    gateway.delay = 0.15  # the first worker is still sending when the second one looks
+    eight_messages()
+    gateway.delay = 0.1  # the first worker is still sending when the second one looks
     with configured(app, RACE_WINDOW_SECONDS=0.3, NOTIFY_CLAIM_ENABLED=False):
         two_workers_at_once(app)
     sent = Counter(r["json"]["phone"] for r in gateway.requests)
@@ -107,9 +115,21 @@ def test_a_commit_enqueues_on_redis_and_a_consumer_delivers(app, gateway, redis_
     consumer.start()
     try:
         deadline = datetime.now(UTC).timestamp() + 10
-        while len(gateway.requests) < 2 and datetime.now(UTC).timestamp() < deadline:
+        # The expansion of the fan-out row enqueues one more wake-up; wait until the queue is empty too.
+        while ((len(gateway.requests) < 2 or redis_queue.pending_count())
+               and datetime.now(UTC).timestamp() < deadline):
             threading.Event().wait(0.05)
     finally:
         consumer.stop(graceful=True)
     assert sorted(r["json"]["kind"] for r in gateway.requests) == ["event_cancelled", "event_cancelled"]
     assert redis_queue.pending_count() == 0
+
+
+def test_two_workers_expand_an_event_wide_message_once(app, gateway):
+    cancel_event_with_registrants(6)
+    with configured(app, RACE_WINDOW_SECONDS=0.2):
+        two_workers_at_once(app)
+    sent = Counter(r["json"]["phone"] for r in gateway.requests)
+    assert len(sent) == 6 and set(sent.values()) == {1}
+    inbox = db.session.execute(db.select(Notification).filter_by(channel=Channel.INBOX)).scalars().all()
+    assert len(inbox) == 6
