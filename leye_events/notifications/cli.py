@@ -1,4 +1,6 @@
 """``flask notify run`` (a worker) and ``flask notify run --once`` (deliver what is due now, then exit)."""
+import logging
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -20,4 +22,5 @@ def run_command(once: bool, workers: int, now_text: str | None):
         counts = run_once(app, parse_iso(now_text) if now_text else None)
         click.echo(" ".join(f"{key}={value}" for key, value in counts.items()))
         return
+    logging.basicConfig(level=logging.INFO, format="[%(asctime)s] %(levelname)s %(name)s: %(message)s")
     consumer_for(app, workers).run()
