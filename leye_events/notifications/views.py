@@ -161,3 +161,12 @@ def new_password():
         flash(_("新密码已设置。"), "success")
         return redirect(url_for("accounts.account"))
     return render_template("notifications/new_password.html", form=form)
+
+
+@bp.get("/manage/notifications/failed")
+@login_required
+def failed():
+    """Admins: every message given up on after the last try (login codes and interview messages included)."""
+    if not current_user.is_admin:
+        abort(403)
+    return render_template("notifications/failed.html", deliveries=services.failed_deliveries())

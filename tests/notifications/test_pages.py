@@ -113,3 +113,20 @@ def test_a_notice_must_have_text_and_other_stations_are_refused(login):
     stranger = login(make_user(Role.ORGANIZER, station=make_event().station))
     assert stranger.get(f"/manage/events/{event.id}/notifications").status_code == 403
     assert login(make_user()).get(f"/manage/events/{event.id}/notifications").status_code == 403
+
+
+def test_admins_see_every_message_given_up_on(app, login, gateway):
+    from leye_events.notifications.services import Message, notify
+
+    from ..booking.test_concurrency import configured
+
+    notify(make_user(email=None), Message(kind=NotificationKind.INTERVIEW_BOOKED, cause="interview_booked:3",
+                                          title="面试预约成功", body="面试时间"))
+    db.session.commit()
+    gateway.status = 500
+    with configured(app, NOTIFY_MAX_ATTEMPTS=1):
+        run_worker()
+    page = login(make_user(Role.ADMIN)).get("/manage/notifications/failed").get_data(as_text=True)
+    assert "面试预约成功" in page and "delivery-failed" in page and "500" in page
+    assert login(make_user(Role.ORGANIZER, station=make_event().station)).get(
+        "/manage/notifications/failed").status_code == 403
