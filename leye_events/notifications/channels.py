@@ -10,6 +10,8 @@ from email.message import EmailMessage
 
 from flask import current_app
 
+from ..core.masking import mask_phone
+
 
 class DeliveryError(Exception):
     """The provider refused or could not be reached; the message may be tried again."""
@@ -18,8 +20,8 @@ class DeliveryError(Exception):
 def send_sms(phone: str, kind: str, text: str) -> None:
     """Send one SMS through the configured backend: ``log`` (default), ``webhook`` or ``aliyun``."""
     backend = current_app.config.get("SMS_BACKEND") or "log"
-    if backend == "log":
-        current_app.logger.warning("SMS to %s (%s): %s", phone, kind, text)
+    if backend == "log":  # development: the text (a login code too) is in the log, the number masked
+        current_app.logger.warning("SMS to %s (%s): %s", mask_phone(phone), kind, text)
     elif backend == "webhook":
         _send_webhook(phone, kind, text)
     elif backend == "aliyun":

@@ -12,7 +12,7 @@ minute (retries, held SMS, reminders).
 """
 import os
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
 from huey.consumer import Consumer
 from sqlalchemy import event
@@ -68,9 +68,8 @@ def queue_of(app: Flask):
 
 @event.listens_for(Session, "after_commit")
 def _wake_worker(session: Session) -> None:
-    if not session.info.pop(QUEUE_FLAG, False):
+    if not session.info.pop(QUEUE_FLAG, False) or not has_app_context():
         return
-    from flask import current_app
 
     try:
         current_app.extensions[EXTENSION]["deliver"]()

@@ -50,7 +50,7 @@ def preferences():
         services.set_preferences(current_user, notify_sms=form.notify_sms.data, notify_email=form.notify_email.data)
         db.session.commit()
         flash(_("通知设置已保存。"), "success")
-    return redirect(url_for("notifications.inbox") + "#preferences")
+    return redirect(safe_next_url(request.args.get("next")) or url_for("notifications.inbox") + "#preferences")
 
 
 def _send_code(form: SmsLoginForm) -> None:

@@ -130,3 +130,13 @@ def test_admins_see_every_message_given_up_on(app, login, gateway):
     assert "面试预约成功" in page and "delivery-failed" in page and "500" in page
     assert login(make_user(Role.ORGANIZER, station=make_event().station)).get(
         "/manage/notifications/failed").status_code == 403
+
+
+def test_the_account_page_turns_email_off(login):
+    seeker = make_user()
+    client = login(seeker)
+    assert 'name="notify_sms" value="y" checked' in client.get("/account").get_data(as_text=True)
+    response = client.post("/me/notifications/preferences?next=/account%23notifications", data={"notify_sms": "y"})
+    assert response.headers["Location"].endswith("/account#notifications")
+    db.session.refresh(seeker)
+    assert seeker.notify_sms is True and seeker.notify_email is False
