@@ -25,7 +25,7 @@ translations: $(MO_FILES)
 run: install
 	FLASK_DEBUG=1 $(FLASK) db upgrade
 	FLASK_DEBUG=1 $(FLASK) seed-demo --if-empty
-	FLASK_DEBUG=1 $(FLASK) run --host 127.0.0.1 --port 5000
+	FLASK_DEBUG=1 FLASK_NOTIFY_EMBEDDED_WORKER=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -31,13 +31,27 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = BoundedIntConverter
     from . import models  # noqa: F401  (every table, for the metadata)
     from .core import sqlite  # noqa: F401  (SQLite connection settings)
-    from .notifications import handlers  # noqa: F401  (mail on cancellations and promotions)
+    from .notifications import handlers  # noqa: F401  (outbox rows on registrations, changes, cancellations)
 
     _init_extensions(app)
     _register_blueprints(app)
     _register_template_helpers(app)
     _register_cli(app)
+    _init_notifications(app)
     return app
+
+
+def _init_notifications(app: Flask) -> None:
+    """The notification queue; with ``NOTIFY_EMBEDDED_WORKER`` (``make run``) a worker runs in-process,
+    in the serving process only (not in the debug reloader's watcher)."""
+    from .notifications.queue import init_queue, start_embedded_consumer
+    from .notifications.views import unread_notifications
+
+    init_queue(app)
+    app.jinja_env.globals["unread_notifications"] = unread_notifications
+    serving = not app.debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true"
+    if app.config.get("NOTIFY_EMBEDDED_WORKER") and serving and not app.testing:
+        start_embedded_consumer(app)
 
 
 def _require_secret_key(app: Flask) -> None:
@@ -89,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from .feedback.views import bp as feedback_bp
     from .i18n import bp as i18n_bp
     from .matching.views import bp as matching_bp
+    from .notifications.views import bp as notifications_bp
     from .online.views import bp as online_bp
     from .outreach.views import bp as outreach_bp
     from .privacy.views import bp as privacy_bp
@@ -102,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(online_bp)
+    app.register_blueprint(notifications_bp)
     for blueprint in (sharing_bp, certificates_bp, feedback_bp):  # experience: sharing, certificates, feedback
         app.register_blueprint(blueprint)
     from .employers.views import init_app as init_employers
@@ -120,9 +136,11 @@ def _register_template_helpers(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from .accounts.cli import tokens_cli, users_cli
     from .demo.cli import seed_demo_command
+    from .notifications.cli import notify_cli
     from .privacy.cli import privacy_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(tokens_cli)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(privacy_cli)
+    app.cli.add_command(notify_cli)

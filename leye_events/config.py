@@ -30,6 +30,7 @@ class DefaultConfig:
     RATELIMIT_SIGNUP = "60 per hour"  # a classroom may sign up together from one campus address
     RATELIMIT_TOKEN = "10 per minute;50 per hour"
     RATELIMIT_REGISTRATION = "20 per minute"
+    RATELIMIT_SMS_CODE = "5 per minute;30 per hour"  # per address; one code a minute per phone regardless
     WTF_CSRF_TIME_LIMIT = None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -49,7 +50,22 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH = 4 * 1024 * 1024
     # The site's public address, for links in mail sent outside a request.
     PUBLIC_URL = ""
-    # Outgoing mail (event cancelled, promoted from the waitlist). Without MAIL_SERVER mail is only logged.
+    # Notifications (see README, "Notifications"). The queue: empty = a SQLite file under instance/,
+    # redis://… in production, memory:// in tests. make run sets NOTIFY_EMBEDDED_WORKER=1.
+    NOTIFY_QUEUE_URL = ""
+    NOTIFY_EMBEDDED_WORKER = False
+    NOTIFY_MAX_ATTEMPTS = 5
+    NOTIFY_RETRY_SECONDS = 30
+    # Claiming a message before sending it. Only tests turn this off, to show the double send it prevents.
+    NOTIFY_CLAIM_ENABLED = True
+    SMS_BACKEND = "log"  # log | webhook | aliyun
+    SMS_WEBHOOK_URL = ""
+    SMS_ALIYUN_ACCESS_KEY_ID = ""
+    SMS_ALIYUN_ACCESS_KEY_SECRET = ""
+    SMS_ALIYUN_SIGN_NAME = ""
+    SMS_ALIYUN_TEMPLATES = ""  # JSON {"kind" or "default": "SMS_123456789"}; the template's parameter is ${text}
+    SMS_ALIYUN_ENDPOINT = ""  # default dysmsapi.aliyuncs.com
+    # Outgoing mail, through the notification worker. Without MAIL_SERVER mail is only logged.
     MAIL_SERVER = ""
     MAIL_PORT = 25
     MAIL_USE_TLS = False

@@ -16,5 +16,6 @@ from .employers.models import (  # noqa: F401
 from .events.models import Event, EventSession  # noqa: F401
 from .feedback.models import Feedback  # noqa: F401
 from .matching.models import ReferralConsent, SeekerProfile  # noqa: F401
+from .notifications.models import Notification, SmsCode  # noqa: F401
 from .outreach.models import Contact, OutreachImport, Prospect  # noqa: F401
 from .stations.models import Station  # noqa: F401

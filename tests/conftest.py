@@ -47,6 +47,7 @@ def app(tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": database_url(tmp_path_factory),
             "WTF_CSRF_ENABLED": False,
             "RATELIMIT_ENABLED": False,
+            "NOTIFY_QUEUE_URL": "memory://",
             "SERVER_NAME": None,
         }
     )

@@ -3,12 +3,12 @@ from functools import wraps
 
 from flask import Flask, abort, g, request
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_user
 
-from ..extensions import login_manager
+from ..extensions import db, login_manager
 from .models import Role
 from .services import user_for_token
-from .sessions import user_for_login_id
+from .sessions import start_login_session, user_for_login_id
 
 
 def bearer_token_from_request() -> str | None:
@@ -38,6 +38,13 @@ def init_login(app: Flask) -> None:
         if user is not None:
             g.authenticated_by_token = True
         return user
+
+
+def log_in(user, *, remember: bool = False) -> None:
+    """Log ``user`` in on this browser: a new login session (committed here) in the cookies."""
+    start_login_session(user, remember=remember, user_agent=request.user_agent.string)
+    db.session.commit()
+    login_user(user, remember=remember)
 
 
 def roles_required(*roles: Role):

@@ -79,6 +79,9 @@ class User(UserMixin, db.Model):
     active = db.Column(db.Boolean, nullable=False, default=True)
     # Found through an outreach list, no login yet; signing up with the same phone claims the account.
     prospect = db.Column(db.Boolean, nullable=False, default=False, server_default=db.false())
+    # Messages by SMS and e-mail; the in-app inbox cannot be turned off.
+    notify_sms = db.Column(db.Boolean, nullable=False, default=True, server_default=db.true())
+    notify_email = db.Column(db.Boolean, nullable=False, default=True, server_default=db.true())
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     last_login_at = db.Column(UTCDateTime)
     # Per-account lockout after repeated wrong passwords (next to the per-address rate limit).

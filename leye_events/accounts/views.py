@@ -1,7 +1,7 @@
 """Account pages: sign-up, login, logout, the account page and the privacy notice."""
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from ..calendars.links import personal_feed_url, webcal
@@ -9,18 +9,12 @@ from ..core.errors import ServiceError
 from ..core.urls import safe_next_url
 from ..extensions import db, limiter
 from . import services, sessions
+from .auth import log_in
 from .forms import STUDENT_LIKE_CATEGORIES, LoginForm, LogoutForm, PasswordChangeForm, SignupForm
 from .models import Role
-from .sessions import end_login_session, start_login_session, tokens_of
+from .sessions import end_login_session, tokens_of
 
 bp = Blueprint("accounts", __name__)
-
-
-def _log_in(user, *, remember: bool = False) -> None:
-    """Open a login session (its row is committed here) and put it in the cookies."""
-    start_login_session(user, remember=remember, user_agent=request.user_agent.string)
-    db.session.commit()
-    login_user(user, remember=remember)
 
 
 def _redirect_after_login():
@@ -74,7 +68,7 @@ def signup():
             db.session.rollback()
             form.phone.errors = [*form.phone.errors, _("该手机号或邮箱已注册，请直接登录。")]
         else:
-            _log_in(user)
+            log_in(user)
             flash(_("注册成功，欢迎使用乐业活动！"), "success")
             return _redirect_after_login()
     return render_template(
@@ -98,7 +92,7 @@ def login():
             form.form_errors.append(_("手机号/邮箱或密码不正确；多次输错后账号会暂时锁定，请稍后再试。"
                                       "如账号已停用，请联系乐业空间工作人员。"))
         else:
-            _log_in(user, remember=bool(form.remember.data))
+            log_in(user, remember=bool(form.remember.data))
             return _redirect_after_login()
     return render_template("accounts/login.html", form=form, next_url=safe_next_url(request.args.get("next")))
 

@@ -24,6 +24,7 @@ from . import (  # noqa: E402,F401  (routes)
     experience,
     health,
     matching,
+    notifications,
     online,
     openapi,
     outreach,

@@ -1,11 +1,15 @@
 """Accounts in the API: bearer tokens, seeker sign-up, the caller's profile."""
+import secrets
+
 from flask import current_app, jsonify
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts import services as accounts
 from ..core.errors import Conflict, ServiceError
+from ..core.timeutil import utcnow
 from ..extensions import db, limiter
+from ..notifications import sms_codes
 from . import bp
 from . import parsing as p
 from .auth import api_user
@@ -23,13 +27,16 @@ def _signup_limit() -> str:
 @bp.post("/auth/token")
 @limiter.limit(_token_limit)
 def create_token():
-    """Exchange a login (email or mobile number) and password for a bearer token."""
+    """Exchange a login (email or mobile number) and password — or ``{phone, sms_code}`` — for a token."""
     body = p.json_body()
-    login = p.text(body, "login", required=True)
-    password = p.text(body, "password", required=True)
     label = p.text(body, "label")
-    user = accounts.authenticate(login, password)
-    db.session.commit()  # failed-login count or lockout
+    if "sms_code" in body:
+        user = _user_by_sms_code(body)
+    else:
+        login = p.text(body, "login", required=True)
+        password = p.text(body, "password", required=True)
+        user = accounts.authenticate(login, password)
+        db.session.commit()  # failed-login count or lockout
     if user is None:
         raise ServiceError("invalid_credentials", _("账号或密码不正确。"), status=401)
     token = accounts.issue_token(user, label if isinstance(label, str) else "api")
@@ -37,15 +44,40 @@ def create_token():
     return jsonify({"token": token})
 
 
+def _spend_sms_code(body: dict, *, spend: bool = True) -> str:
+    """The phone whose code in ``body`` is right (and, with ``spend``, now spent); 401 ``invalid_code``
+    otherwise."""
+    phone = sms_codes.use_code(p.text(body, "phone", required=True, nullable=False),
+                               p.text(body, "sms_code", required=True, nullable=False), spend=spend)
+    db.session.commit()  # a wrong guess counts even though the request fails
+    if phone is None:
+        raise ServiceError("invalid_code", _("验证码不正确或已过期，请重新获取。"), field="sms_code", status=401)
+    return phone
+
+
+def _user_by_sms_code(body: dict):
+    """The account of the phone in ``body`` if its SMS code is right; ``no_account`` (404) before
+    spending the code when the phone has no account (sign up with the code instead)."""
+    phone_text = p.text(body, "phone", required=True, nullable=False)
+    user = accounts.find_by_login(phone_text)
+    if user is None or not user.phone or user.prospect:  # a prospect signs up (with the code) first
+        raise ServiceError("no_account", _("该手机号尚未注册，请先注册。"), field="phone", status=404)
+    if _spend_sms_code(body) != user.phone or not user.active:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
 @bp.post("/seekers")
 @limiter.limit(_signup_limit)
 def sign_up_seeker():
     """Create a seeker account; answers its profile and a bearer token."""
     body = p.json_body()
+    by_code = "sms_code" in body and "password" not in body
     values = {
         "name": p.text(body, "name", required=True),
         "phone": p.text(body, "phone", required=True),
-        "password": p.text(body, "password", required=True),
+        "password": secrets.token_urlsafe(24) if by_code else p.text(body, "password", required=True),
         "email": p.text(body, "email"),
         "category": p.text(body, "category"),
         "school": p.text(body, "school"),
@@ -55,7 +87,12 @@ def sign_up_seeker():
     }
     values = {key: (None if value is p.MISSING else value) for key, value in values.items()}
     values["category"] = p.category_code(values["category"])
+    if by_code:  # the code proves the phone; the password is random until the person sets one
+        values["phone"] = _spend_sms_code(body, spend=False)
     user = accounts.signup_seeker(**values)
+    if by_code and sms_codes.use_code(values["phone"], body["sms_code"], lock=False) is None:
+        db.session.rollback()  # used by a concurrent request a moment ago
+        raise ServiceError("invalid_code", _("验证码不正确或已过期，请重新获取。"), field="sms_code", status=401)
     token = accounts.issue_token(user, "signup")
     profile = profile_json(user)  # before the commit: it makes the calendar feed's token
     try:

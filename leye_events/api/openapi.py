@@ -103,21 +103,30 @@ SCHEMAS = {
     },
     "TokenRequest": {
         "type": "object",
-        "required": ["login", "password"],
+        "description": "Either `login` and `password`, or `phone` and `sms_code` (from POST /auth/sms-code; "
+                       "404 `no_account` when the phone has no account, 401 `invalid_code` for a wrong, used or "
+                       "expired code).",
+        "anyOf": [{"required": ["login", "password"]}, {"required": ["phone", "sms_code"]}],
         "properties": {
             "login": {"type": "string", "description": "Email address or mainland mobile number"},
             "password": {"type": "string"},
+            "phone": {"type": "string", "description": "Mainland mobile number"},
+            "sms_code": {"type": "string", "pattern": "^[0-9]{6}$"},
             "label": {"type": "string", "description": "Optional name for the token (e.g. the device)"},
         },
     },
     "Token": {"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}},
     "SeekerSignup": {
         "type": "object",
-        "required": ["name", "phone", "password", "consent"],
+        "required": ["name", "phone", "consent"],
+        "description": "With `password`, or with `sms_code` (from POST /auth/sms-code for this phone) instead: "
+                       "then the account needs no password (401 `invalid_code` for a wrong code).",
+        "anyOf": [{"required": ["password"]}, {"required": ["sms_code"]}],
         "properties": {
             "name": {"type": "string", "maxLength": 50},
             "phone": {"type": "string", "description": "Mainland mobile number (11 digits, +86 allowed)"},
             "password": {"type": "string", "minLength": 8, "maxLength": 128},
+            "sms_code": {"type": "string", "pattern": "^[0-9]{6}$"},
             "email": nullable("string", format="email"),
             "category": nullable(
                 "string", description="A code (" + ", ".join(CATEGORIES) + ") or its Chinese label, e.g. 离校未就业高校毕业生"
@@ -143,6 +152,8 @@ SCHEMAS = {
             "graduation_year": nullable("integer"),
             "calendar_url": nullable("string", format="uri", description="A seeker's personal calendar feed "
                                      "(/calendar/{token}.ics, subscribe with webcal://); null for staff accounts"),
+            "notify_sms": {"type": "boolean", "description": "Messages by SMS (PATCH /me)"},
+            "notify_email": {"type": "boolean", "description": "Messages by e-mail (PATCH /me)"},
         },
     },
     "SignupResult": {"allOf": [ref("Profile"), ref("Token")]},
@@ -530,7 +541,7 @@ PATHS = {
         "post": operation(
             "Get a bearer token", operation_id="createToken", tag="accounts", secured=False,
             request=body(ref("TokenRequest")),
-            responses={"200": ok("A new token", ref("Token")), **errors(400, 401, 429)},
+            responses={"200": ok("A new token", ref("Token")), **errors(400, 401, 404, 429)},
         )
     },
     "/seekers": {
@@ -538,14 +549,19 @@ PATHS = {
             "Sign up as a seeker", operation_id="signUpSeeker", tag="accounts", secured=False,
             request=body(ref("SeekerSignup")),
             responses={"201": ok("The new account's profile and a bearer token", ref("SignupResult")),
-                       **errors(400, 409, 422, 429)},
+                       **errors(400, 401, 409, 422, 429)},
         )
     },
     "/me": {
         "get": operation(
             "The caller's profile", operation_id="getMe", tag="accounts",
             responses={"200": ok("Own profile, masked", ref("Profile")), **errors(401)},
-        )
+        ),
+        "patch": operation(
+            "Change the caller's message preferences", operation_id="updateMe", tag="accounts",
+            request=body(ref("ProfileUpdate")),
+            responses={"200": ok("Own profile, masked", ref("Profile")), **errors(400, 401)},
+        ),
     },
     "/stations": {
         "get": operation(

@@ -95,4 +95,6 @@ def profile_json(user) -> dict:
         "graduation_year": user.graduation_year,
         # A seeker's personal feed (its secret token is made on first use; the caller commits).
         "calendar_url": personal_feed_url(user),
+        "notify_sms": user.notify_sms is not False,
+        "notify_email": user.notify_email is not False,
     }

@@ -16,7 +16,7 @@ from ..core.timeutil import to_local, utcnow
 from ..events.models import Event, EventMode, EventStatus
 from ..extensions import db
 from .models import Attend, Registration, RegistrationStatus, new_ticket_code
-from .signals import registration_cancelled, registration_promoted
+from .signals import registration_cancelled, registration_created, registration_promoted
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 
@@ -173,6 +173,7 @@ def register(event_id: int, seeker: User, *, actor: User | None = None, walk_in:
         db.session.rollback()
         raise Conflict("already_registered", _("您已报名该活动。")) from None
     _record_change(registration, None, actor, walk_in=walk_in)
+    registration_created.send(registration, walk_in=walk_in)
     return registration
 
 

@@ -20,6 +20,7 @@ from ..stations.models import Station
 from .models import Event, EventKind, EventMode, EventSession, EventStatus
 
 event_cancelled = signal("event-cancelled")  # sender: Event; kwargs: actor, reason
+event_changed = signal("event-changed")  # sender: a published Event whose time or venue changed; kwargs: actor
 
 MAX_CAPACITY = 100_000
 MAX_SESSIONS = 50
@@ -207,6 +208,7 @@ def update_event(event: Event, *, actor, sessions: list[SessionInput] | None = N
     capacity_changes = "capacity" in values and values["capacity"] != event.capacity
     if capacity_changes:
         event = _lock_for_capacity_change(event, values["capacity"])
+    before = _time_and_place(event)
     _assign(event, values, sessions, status)
     if capacity_changes:
         from ..booking.services import fill_from_waitlist
@@ -214,7 +216,14 @@ def update_event(event: Event, *, actor, sessions: list[SessionInput] | None = N
         fill_from_waitlist(event, actor=actor)
     event.revision += 1
     record("event.update", event, actor=actor, fields=sorted(values) + (["sessions"] if sessions is not None else []))
+    if event.status == EventStatus.PUBLISHED and before != _time_and_place(event):
+        event_changed.send(event, actor=actor)
     return event
+
+
+def _time_and_place(event: Event) -> tuple:
+    """What registrants are told about when it changes: the venue and every session's times."""
+    return event.venue, sorted((s.starts_at, s.ends_at) for s in event.sessions)
 
 
 def _refuse_unpublishing_with_registrations(event: Event) -> None:

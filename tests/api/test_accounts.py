@@ -210,6 +210,8 @@ def test_me_for_staff(api, station):
         "school": None,
         "graduation_year": None,
         "calendar_url": data["calendar_url"],
+        "notify_sms": True,
+        "notify_email": True,
     }
     assert data["calendar_url"].startswith("http") and data["calendar_url"].endswith(".ics")
 

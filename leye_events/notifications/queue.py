@@ -1,0 +1,101 @@
+"""The task queue that runs the worker: huey.
+
+Why huey: a small, well-kept queue with periodic tasks, retries and a consumer that runs as threads or
+processes, and interchangeable storage — a SQLite file for the embedded default (no service to run in
+development, and ``make run`` starts a consumer in-process), Redis in production
+(``FLASK_NOTIFY_QUEUE_URL=redis://…``), shared by any number of consumers on any number of machines.
+The queue only says *when* to look; the outbox says *what* to send, so a lost or repeated task costs
+nothing: every delivery is claimed in the database (``delivery.claim_due``).
+
+Tasks: ``deliver`` (enqueued after each commit that wrote messages) and a periodic ``tick`` every
+minute (retries, held SMS, reminders).
+"""
+import os
+
+from flask import Flask, current_app, has_app_context
+from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
+from huey.consumer import Consumer
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ..core.timeutil import utcnow
+from .delivery import deliver_due
+from .reminders import write_due_reminders
+from .services import QUEUE_FLAG
+
+EXTENSION = "leye_notify_queue"
+
+
+def make_huey(app: Flask):
+    """The huey instance for ``NOTIFY_QUEUE_URL``: ``redis://…``, ``memory://`` (tests), or empty for a
+    SQLite file ``instance/notify-queue.sqlite3``."""
+    url = app.config.get("NOTIFY_QUEUE_URL") or ""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return RedisHuey("leye-notify", url=url)
+    if url == "memory://":
+        return MemoryHuey("leye-notify")
+    return SqliteHuey("leye-notify", filename=os.path.join(app.instance_path, "notify-queue.sqlite3"))
+
+
+def run_once(app: Flask, now=None) -> dict:
+    """Write due reminders, then deliver everything due; returns the counts (``flask notify run --once``)."""
+    with app.app_context():
+        moment = now or utcnow()
+        reminders = write_due_reminders(moment)
+        report = deliver_due(now)
+        return {"reminders": reminders, **report.__dict__}
+
+
+def init_queue(app: Flask) -> None:
+    """Create the queue and its tasks for ``app``; wake the worker after each commit that wrote messages."""
+    huey = make_huey(app)
+
+    @huey.task(name="notify.deliver")
+    def deliver():
+        with app.app_context():
+            deliver_due()
+
+    @huey.periodic_task(crontab(minute="*"), name="notify.tick")
+    def tick():
+        run_once(app)
+
+    app.extensions[EXTENSION] = {"huey": huey, "deliver": deliver}
+
+
+def queue_of(app: Flask):
+    return app.extensions[EXTENSION]["huey"]
+
+
+@event.listens_for(Session, "after_commit")
+def _wake_worker(session: Session) -> None:
+    if not session.info.pop(QUEUE_FLAG, False) or not has_app_context():
+        return
+
+    try:
+        current_app.extensions[EXTENSION]["deliver"]()
+    except Exception:  # the periodic tick delivers anyway; a queue outage must not fail the request
+        current_app.logger.exception("could not enqueue notification delivery")
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_flag(session: Session, previous_transaction) -> None:
+    session.info.pop(QUEUE_FLAG, None)
+
+
+class EmbeddedConsumer(Consumer):
+    """A consumer that runs as threads inside the web process (``make run``): the web server keeps
+    its own signal handling."""
+
+    def _set_signal_handlers(self):
+        pass
+
+
+def start_embedded_consumer(app: Flask) -> Consumer:
+    consumer = EmbeddedConsumer(queue_of(app), workers=1, worker_type="thread", periodic=True)
+    consumer.start()
+    app.logger.info("notification worker started in-process")
+    return consumer
+
+
+def consumer_for(app: Flask, workers: int) -> Consumer:
+    return queue_of(app).create_consumer(workers=workers, worker_type="thread", periodic=True)

@@ -1,0 +1,104 @@
+"""The words of each message: short, Chinese, with a link to the person's ticket and nobody else's data.
+
+Every function returns a ``Message``; ``sms`` aims at one SMS (70 characters) by shortening the title.
+"""
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from ..core.timeutil import to_local
+from ..core.urls import absolute_url
+from ..online.services import has_join_link
+from .models import NotificationKind
+from .services import Message
+
+SMS_TITLE_LENGTH = 16
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= SMS_TITLE_LENGTH else title[:SMS_TITLE_LENGTH - 1] + "…"
+
+
+def _when(moment) -> str:
+    local = to_local(moment)
+    return local.strftime("%m-%d %H:%M") if local else ""
+
+
+def _ticket(registration) -> str:
+    return absolute_url("booking.ticket", code=registration.ticket_code)
+
+
+def registration_message(registration, kind: NotificationKind) -> Message:
+    """Confirmed, waitlisted or promoted from the waitlist."""
+    event = registration.event
+    with force_locale("zh_CN"):
+        values = {"title": event.title, "short": _short(event.title), "when": _when(event.starts_at),
+                  "venue": event.venue, "url": _ticket(registration)}
+        if kind == NotificationKind.WAITLISTED:
+            title = _("已候补：%(title)s", **values)
+            body = _("您已进入“%(title)s”（%(when)s，%(venue)s）的候补名单，有人取消时将按顺序递补并通知您。", **values)
+            sms = _("【乐业活动】您已候补“%(short)s”，递补后会通知您。", **values)
+        elif kind == NotificationKind.PROMOTED:
+            title = _("候补成功：%(title)s", **values)
+            body = _("有人取消了报名，您已从候补转为正式报名：“%(title)s”（%(when)s，%(venue)s）。电子票：%(url)s", **values)
+            sms = _("【乐业活动】候补成功：“%(short)s”%(when)s。电子票 %(url)s", **values)
+        else:
+            title = _("报名成功：%(title)s", **values)
+            body = _("您已报名“%(title)s”（%(when)s，%(venue)s）。电子票：%(url)s", **values)
+            sms = _("【乐业活动】报名成功：“%(short)s”%(when)s。电子票 %(url)s", **values)
+        if kind != NotificationKind.WAITLISTED and has_join_link(registration):
+            # Online attendance: the personal join link instead of a QR at the door.
+            body += "\n" + _("线上参会链接（开始前 15 分钟起可进入直播间，仅限本人）：%(url)s",
+                             url=absolute_url("online.join", code=registration.ticket_code))
+    return Message(kind=kind, cause=f"{kind.value}:{registration.id}",
+                   title=title, body=body, sms=sms, event_id=event.id, session_starts_at=event.starts_at)
+
+
+def cancellation_message(event, reason: str | None) -> Message:
+    with force_locale("zh_CN"):
+        values = {"title": event.title, "short": _short(event.title), "when": _when(event.starts_at),
+                  "venue": event.venue, "url": absolute_url("booking.my_registrations")}
+        title = _("活动取消：%(title)s", **values)
+        body = _("您报名的活动“%(title)s”（%(when)s，%(venue)s）已取消。", **values)
+        if reason:
+            body += "\n" + _("取消原因：%(reason)s", reason=reason)
+        body += "\n" + _("给您带来不便，敬请谅解。我的报名：%(url)s", **values)
+        sms = _("【乐业活动】您报名的“%(short)s”（%(when)s）已取消，敬请谅解。", **values)
+    return Message(kind=NotificationKind.EVENT_CANCELLED, cause=f"event_cancelled:{event.id}", title=title,
+                   body=body, sms=sms, event_id=event.id, session_starts_at=event.starts_at)
+
+
+def change_message(event, registration, cause: str) -> Message:
+    with force_locale("zh_CN"):
+        values = {"title": event.title, "short": _short(event.title), "when": _when(event.starts_at),
+                  "venue": event.venue, "url": _ticket(registration)}
+        title = _("活动变更：%(title)s", **values)
+        body = _("您报名的“%(title)s”时间或地点有变：%(when)s，%(venue)s。电子票：%(url)s", **values)
+        sms = _("【乐业活动】“%(short)s”变更为%(when)s，%(venue)s。", **values)
+    return Message(kind=NotificationKind.EVENT_CHANGED, cause=cause,
+                   title=title, body=body, sms=sms[:120], event_id=event.id, session_starts_at=event.starts_at)
+
+
+def reminder_message(registration, session, offset_label: str) -> Message:
+    event = registration.event
+    with force_locale("zh_CN"):
+        name = event.title + (f"·{session.title}" if session.title else "")
+        values = {"title": name, "short": _short(name), "when": _when(session.starts_at), "venue": event.venue,
+                  "url": _ticket(registration)}
+        title = _("活动提醒：%(title)s", **values)
+        body = _("提醒您参加“%(title)s”：%(when)s，%(venue)s。入场请出示电子票：%(url)s", **values)
+        sms = _("【乐业活动】提醒：“%(short)s”%(when)s开始。电子票 %(url)s", **values)
+    return Message(kind=NotificationKind.REMINDER, cause=f"reminder:{session.id}:{offset_label}:{registration.id}",
+                   title=title, body=body, sms=sms, event_id=event.id, session_starts_at=session.starts_at)
+
+
+def notice_message(event, text: str, cause: str) -> Message:
+    with force_locale("zh_CN"):
+        title = _("活动通知：%(title)s", title=event.title)
+        sms = _("【乐业活动】“%(short)s”：%(text)s", short=_short(event.title), text=text)
+    return Message(kind=NotificationKind.NOTICE, cause=cause, title=title, body=text,
+                   sms=sms, event_id=event.id, session_starts_at=event.starts_at)
+
+
+def login_code_text(code: str) -> str:
+    with force_locale("zh_CN"):
+        return _("【乐业活动】验证码 %(code)s，5分钟内有效。请勿告诉他人。", code=code)

@@ -1,0 +1,135 @@
+"""Real workers: two at once never send one message twice (with a control without the claim),
+``flask notify run --once`` as a separate process, and the huey queue on Redis."""
+import os
+import subprocess
+import sys
+import threading
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from leye_events.accounts.models import Role
+from leye_events.events import services as events
+from leye_events.extensions import db
+from leye_events.notifications.delivery import deliver_due
+from leye_events.notifications.models import Channel, DeliveryStatus, Notification, NotificationKind
+from leye_events.notifications.queue import EXTENSION, EmbeddedConsumer, init_queue
+from leye_events.notifications.services import Message, notify
+
+from ..booking.test_concurrency import configured
+from ..factories import make_event, make_registration, make_user
+
+NOON_SHANGHAI = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cancel_event_with_registrants(count: int):
+    event = make_event()
+    for _ in range(count):
+        make_registration(event, make_user(email=None))
+    events.cancel_event(event, actor=make_user(Role.ADMIN))
+    db.session.commit()
+    return event
+
+
+def two_workers_at_once(app):
+    def work():
+        with app.app_context():
+            deliver_due(NOON_SHANGHAI, batch=50)
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+
+def eight_messages():
+    for n in range(8):
+        notify(make_user(email=None), Message(kind=NotificationKind.APPLICATION_RESULT, cause=f"application_result:{n}",
+                                              title="投递结果", body="已通过初筛"))
+    db.session.commit()
+
+
+def test_two_workers_never_send_one_message_twice(app, gateway):
+    eight_messages()
+    gateway.delay = 0.02
+    with configured(app, RACE_WINDOW_SECONDS=0.3):
+        two_workers_at_once(app)
+    sent = Counter(r["json"]["phone"] for r in gateway.requests)
+    assert len(sent) == 8 and set(sent.values()) == {1}
+    statuses = db.session.execute(db.select(Notification.status).filter_by(channel=Channel.SMS)).scalars().all()
+    assert set(statuses) == {DeliveryStatus.SENT}
+
+
+def test_control_without_the_claim_two_workers_send_messages_twice(app, gateway):
+    eight_messages()
+    gateway.delay = 0.1  # the first worker is still sending when the second one looks
+    with configured(app, RACE_WINDOW_SECONDS=0.3, NOTIFY_CLAIM_ENABLED=False):
+        two_workers_at_once(app)
+    sent = Counter(r["json"]["phone"] for r in gateway.requests)
+    assert max(sent.values()) == 2  # the race the claim prevents is real
+
+
+def test_flask_notify_run_once_delivers_as_a_separate_process(app, gateway):
+    cancel_event_with_registrants(3)
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "FLASK_SMS_BACKEND": "webhook",
+           "FLASK_SMS_WEBHOOK_URL": gateway.url + "/sms", "FLASK_NOTIFY_QUEUE_URL": "memory://"}
+    env.pop("FLASK_DEBUG", None)
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "notify", "run", "--once"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "sent=3" in result.stdout
+    assert len(gateway.requests) == 3
+
+
+def redis_url():
+    import redis
+
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    return url
+
+
+@pytest.fixture
+def redis_queue(app):
+    """The app's queue on Redis for the test (database 15, emptied), then back to memory."""
+    with configured(app, NOTIFY_QUEUE_URL=redis_url()):
+        init_queue(app)
+        huey = app.extensions[EXTENSION]["huey"]
+        huey.flush()
+        yield huey
+        huey.flush()
+    init_queue(app)
+
+
+def test_a_commit_enqueues_on_redis_and_a_consumer_delivers(app, gateway, redis_queue):
+    cancel_event_with_registrants(2)
+    assert redis_queue.pending_count() == 1  # the commit woke the worker through Redis
+    consumer = EmbeddedConsumer(redis_queue, workers=1, worker_type="thread", periodic=False)
+    consumer.start()
+    try:
+        deadline = datetime.now(UTC).timestamp() + 10
+        # The expansion of the fan-out row enqueues one more wake-up; wait until the queue is empty too.
+        while ((len(gateway.requests) < 2 or redis_queue.pending_count())
+               and datetime.now(UTC).timestamp() < deadline):
+            threading.Event().wait(0.05)
+    finally:
+        consumer.stop(graceful=True)
+    assert sorted(r["json"]["kind"] for r in gateway.requests) == ["event_cancelled", "event_cancelled"]
+    assert redis_queue.pending_count() == 0
+
+
+def test_two_workers_expand_an_event_wide_message_once(app, gateway):
+    cancel_event_with_registrants(6)
+    with configured(app, RACE_WINDOW_SECONDS=0.2):
+        two_workers_at_once(app)
+    sent = Counter(r["json"]["phone"] for r in gateway.requests)
+    assert len(sent) == 6 and set(sent.values()) == {1}
+    inbox = db.session.execute(db.select(Notification).filter_by(channel=Channel.INBOX)).scalars().all()
+    assert len(inbox) == 6
