@@ -5,12 +5,20 @@ an event's registrants is one ``fanout`` row in the request, expanded here by th
 """
 from ..booking.models import Registration, RegistrationStatus
 from ..booking.signals import registration_created, registration_promoted
+from ..employers.signals import application_result_recorded, interview_booked
 from ..events.models import Event
 from ..events.services import event_cancelled, event_changed
 from ..extensions import db
 from .models import NotificationKind
 from .services import notify, notify_many, notify_registrants
-from .texts import cancellation_message, change_message, notice_message, registration_message
+from .texts import (
+    application_result_message,
+    cancellation_message,
+    change_message,
+    interview_message,
+    notice_message,
+    registration_message,
+)
 
 
 def _active_registrations(event) -> list[Registration]:
@@ -33,6 +41,16 @@ def tell_registered_seeker(registration, walk_in=False, **_kw):
 @registration_promoted.connect
 def tell_promoted_seeker(registration, **_kw):
     notify(registration.seeker, registration_message(registration, NotificationKind.PROMOTED))
+
+
+@interview_booked.connect
+def tell_seeker_of_interview(booking, **_kw):
+    notify(booking.seeker, interview_message(booking))
+
+
+@application_result_recorded.connect
+def tell_seeker_of_application_result(application, **_kw):
+    notify(application.seeker, application_result_message(application))
 
 
 @event_cancelled.connect

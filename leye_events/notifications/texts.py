@@ -102,3 +102,30 @@ def notice_message(event, text: str, cause: str) -> Message:
 def login_code_text(code: str) -> str:
     with force_locale("zh_CN"):
         return _("【乐业活动】验证码 %(code)s，5分钟内有效。请勿告诉他人。", code=code)
+
+
+def interview_message(booking) -> Message:
+    """An interview slot booked at a fair or an interview session."""
+    slot = booking.slot
+    with force_locale("zh_CN"):
+        values = {"employer": slot.employer.name, "when": _when(slot.starts_at), "title": slot.event.title,
+                  "post": slot.post.title if slot.post else ""}
+        title = _("面试已预约：%(employer)s", **values)
+        body = _("您已预约 %(employer)s 的面试：%(when)s，“%(title)s”现场。请准时到场，带好简历。", **values)
+        sms = _("【乐业活动】已预约%(employer)s面试 %(when)s，请准时到场。", **values)
+    return Message(kind=NotificationKind.INTERVIEW_BOOKED, cause=f"interview_booked:{booking.id}", title=title,
+                   body=body, sms=sms, event_id=slot.event_id, session_starts_at=slot.starts_at)
+
+
+def application_result_message(application) -> Message:
+    """What the employer decided about an application (投递)."""
+    with force_locale("zh_CN"):
+        values = {"employer": application.employer.name, "post": application.post.title,
+                  "result": application.status_label}
+        title = _("投递进展：%(post)s", **values)
+        body = _("您投递的 %(employer)s“%(post)s”岗位有了新进展：%(result)s。如有疑问，请联系乐业空间的服务专员。",
+                 **values)
+        sms = _("【乐业活动】您投递的“%(post)s”岗位：%(result)s。", **values)
+    return Message(kind=NotificationKind.APPLICATION_RESULT,
+                   cause=f"application_result:{application.id}:{application.status.value}",
+                   title=title, body=body, sms=sms, event_id=application.event_id)
