@@ -6,7 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..accounts.models import SEEKER_CATEGORY_LABELS
-from .models import CASE_STATUS_LABELS, REFERRAL_RESULT_LABELS, ReferralResult
+from .models import CASE_STATUS_LABELS, CONSENT_METHOD_LABELS, REFERRAL_RESULT_LABELS, ConsentMethod, ReferralResult
 
 # The case page renders a <datalist id="employer-names"> of known employers; the inputs must name it.
 EMPLOYER_INPUT = {"list": "employer-names", "autocomplete": "off"}
@@ -22,6 +22,11 @@ class ReferralForm(FlaskForm):
     industry = StringField(_l("行业"), validators=[Optional(), Length(max=100)])
     post = StringField(_l("岗位"), validators=[Optional(), Length(max=200)])
     body = TextAreaField(_l("备注"), validators=[Optional(), Length(max=2000)])
+    consent = SelectField(
+        _l("求职者是否同意推荐"),
+        choices=[SelectChoice("", _l("请选择同意方式"))] + [SelectChoice(m.value, CONSENT_METHOD_LABELS[m]) for m in ConsentMethod],
+        validators=[DataRequired(_l("推荐前须征得求职者同意，并注明同意方式。"))],
+    )
 
 
 class ReferralResultForm(FlaskForm):

@@ -23,6 +23,19 @@ CASE_STATUS_LABELS = {
 }
 
 
+class ConsentMethod(StrEnum):
+    ONLINE = "online"
+    VERBAL = "verbal"
+    WRITTEN = "written"
+
+
+CONSENT_METHOD_LABELS = {
+    ConsentMethod.ONLINE: _l("线上同意"),
+    ConsentMethod.VERBAL: _l("口头同意"),
+    ConsentMethod.WRITTEN: _l("书面同意"),
+}
+
+
 class EntryKind(StrEnum):
     REGISTRATION = "registration"
     NO_SHOW = "no_show"

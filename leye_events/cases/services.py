@@ -30,6 +30,7 @@ from .models import (
     Case,
     CaseEntry,
     CaseStatus,
+    ConsentMethod,
     ContactResult,
     Employer,
     EntryKind,
@@ -38,6 +39,7 @@ from .models import (
     Referral,
     ReferralResult,
 )
+from .signals import referral_made
 
 NOTE_MAX = 2000
 REASON_MAX = 500
@@ -296,9 +298,15 @@ def employers() -> list[Employer]:
 
 # --- referrals and outcomes -------------------------------------------------------------------
 
-def add_referral(case: Case, *, actor: User, employer, post="", industry="", body="") -> Referral:
-    """Refer the seeker to an employer's post; the result starts as pending."""
+def add_referral(case: Case, *, actor: User, employer, post="", industry="", body="", consent=None) -> Referral:
+    """Refer the seeker to an employer's post with the seeker's consent and how it was given
+    (``consent_required`` without); the result starts as pending."""
     _require_work(actor, case)
+    try:
+        consent = ConsentMethod(consent)
+    except ValueError:
+        raise ServiceError("consent_required", _("推荐前须征得求职者同意，并注明同意方式（线上、口头或书面）。"),
+                           field="consent") from None
     body = _clean_text(body, "body", NOTE_MAX, required=False)
     employer, post = find_or_create_post(employer, post, industry)
     referral = Referral(case=case, employer=employer, post=post, result=ReferralResult.PENDING,
@@ -306,8 +314,10 @@ def add_referral(case: Case, *, actor: User, employer, post="", industry="", bod
     db.session.add(referral)
     db.session.flush()
     _entry(case, EntryKind.REFERRAL, actor, body=body, contact=True, referral_id=referral.id,
-           details=_referral_details(referral))
-    record("case.referral", case, actor=actor, station_id=case.station_id, referral_id=referral.id)
+           details={**_referral_details(referral), "consent": consent.value})
+    record("case.referral", case, actor=actor, station_id=case.station_id, referral_id=referral.id,
+           consent=consent.value)
+    referral_made.send(referral, consent=consent, actor=actor)
     return referral
 
 

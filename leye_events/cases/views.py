@@ -210,7 +210,7 @@ def add_referral(case_id: int):
         return _form_failed(case, form)
     try:
         services.add_referral(case, actor=current_user, employer=form.employer.data, post=form.post.data,
-                              industry=form.industry.data, body=form.body.data)
+                              industry=form.industry.data, body=form.body.data, consent=form.consent.data)
     except ServiceError as error:
         return _failed(case, error, form)
     return _done(case, _("岗位推荐已记录。"))

@@ -163,7 +163,7 @@ def _seed_case_work(seekers: list, events: dict, organizers: dict, now: datetime
             cases.add_note(case, note, actor=counselor)
         referrals = {}
         for employer, post, result in work.referrals:
-            referral = cases.add_referral(case, actor=counselor, employer=employer, post=post)
+            referral = cases.add_referral(case, actor=counselor, employer=employer, post=post, consent="verbal")
             if result != "pending":
                 cases.set_referral_result(referral, result, actor=counselor)
             referrals[employer] = referral

@@ -1,23 +1,10 @@
 """What matching needs to know about a seeker, and the consent recorded with each referral."""
-from flask_babel import lazy_gettext as _l
 
-from ..core.enums import StrEnum, enum_column_type
+from ..cases.models import CONSENT_METHOD_LABELS, ConsentMethod  # noqa: F401  (referrals' consent)
+from ..core.enums import enum_column_type
 from ..core.timeutil import UTCDateTime, utcnow
 from ..employers.models import EDUCATION_LABELS, Education
 from ..extensions import db
-
-
-class ConsentMethod(StrEnum):
-    ONLINE = "online"
-    VERBAL = "verbal"
-    WRITTEN = "written"
-
-
-CONSENT_METHOD_LABELS = {
-    ConsentMethod.ONLINE: _l("线上同意"),
-    ConsentMethod.VERBAL: _l("口头同意"),
-    ConsentMethod.WRITTEN: _l("书面同意"),
-}
 
 
 class SeekerProfile(db.Model):

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from leye_events.cases import services
 from leye_events.cases.models import Case, CaseEntry, CaseStatus, EntryKind, Outcome, Referral, ReferralResult
 from leye_events.extensions import db
+from leye_events.matching.models import ReferralConsent
 
 from .helpers import Station, attend, past_event, register
 
@@ -28,10 +29,13 @@ def test_note_referral_result_outcome_through_the_pages(login):
 
     assert web.post(f"/cases/{case.id}/note", data={"note-body": "面谈：想做运营"}).status_code == 302
     response = web.post(f"/cases/{case.id}/referral",
-                        data={"ref-employer": "上海某科技公司", "ref-industry": "信息技术", "ref-post": "运营专员"})
+                        data={"ref-employer": "上海某科技公司", "ref-industry": "信息技术", "ref-post": "运营专员",
+                              "ref-consent": "verbal"})
     assert response.status_code == 302
     referral = db.session.execute(db.select(Referral)).scalar_one()
     assert referral.result == ReferralResult.PENDING and referral.post.title == "运营专员"
+    consent = db.session.execute(db.select(ReferralConsent)).scalar_one()  # the seeker agreed, and how
+    assert consent.referral_id == referral.id and consent.method.value == "verbal"
     assert web.post(f"/cases/{case.id}/referrals/{referral.id}/result", data={"res-result": "interviewed"}).status_code == 302
     response = web.post(f"/cases/{case.id}/outcome", data={
         "out-employer": "上海某科技公司", "out-post": "运营专员", "out-start_date": "2026-12-01",
@@ -78,6 +82,7 @@ def test_bad_input_never_500_and_saves_nothing(login):
         (f"/cases/{case.id}/note", {"note-body": "\x00"}),
         (f"/cases/{case.id}/referral", {"ref-employer": ""}),
         (f"/cases/{case.id}/referral", {"ref-employer": "a" * 300}),
+        (f"/cases/{case.id}/referral", {"ref-employer": "上海某科技公司", "ref-post": "文员"}),  # no consent
         (f"/cases/{case.id}/outcome", {"out-employer": "某公司", "out-start_date": "not a date"}),
         (f"/cases/{case.id}/outcome", {"out-employer": "某公司", "out-start_date": "2026-12-01", "out-event_id": "abc"}),
         (f"/cases/{case.id}/outcome", {"out-employer": "某公司", "out-start_date": "2026-12-01", "out-event_id": "99999"}),
@@ -213,7 +218,7 @@ def test_employer_inputs_use_the_list_of_known_employers(login):
     site = Station()
     seeker, case = _case(site)
     web = login(site.counselor)
-    web.post(f"/cases/{case.id}/referral", data={"ref-employer": "上海已知单位有限公司", "ref-post": "文员"})
+    web.post(f"/cases/{case.id}/referral", data={"ref-employer": "上海已知单位有限公司", "ref-post": "文员", "ref-consent": "written"})
     html = web.get(f"/cases/{case.id}").get_data(as_text=True)
     datalist = re.search(r'<datalist id="([^"]+)">(.*?)</datalist>', html, re.S)
     assert datalist and "上海已知单位有限公司" in datalist.group(2)

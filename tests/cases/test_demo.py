@@ -43,7 +43,8 @@ def test_demo_counselor_follows_up_yesterdays_salon(seeded, login):
     assert counselor.post(f"/cases/follow-up/{event_id}/call",
                           data={"call-registration_id": registration_id, "call-contact": "called"}).status_code == 302
     assert counselor.post(f"/cases/{case_id}/referral",
-                          data={"ref-employer": data.EMPLOYERS[0][0], "ref-post": data.EMPLOYERS[0][2][0]}).status_code == 302
+                          data={"ref-employer": data.EMPLOYERS[0][0], "ref-post": data.EMPLOYERS[0][2][0],
+                                "ref-consent": "verbal"}).status_code == 302
     today = date.today().isoformat()
     assert counselor.post(f"/cases/{case_id}/outcome",
                           data={"out-employer": data.EMPLOYERS[0][0], "out-post": data.EMPLOYERS[0][2][0],

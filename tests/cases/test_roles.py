@@ -23,7 +23,7 @@ def world():
     register(missed, seeker)
     case = services.case_for(seeker)
     services.add_note(case, "秘密的面谈记录", actor=home.counselor)
-    services.add_referral(case, actor=home.counselor, employer="某公司", post="文员")
+    services.add_referral(case, actor=home.counselor, employer="某公司", post="文员", consent="verbal")
     db.session.commit()
     return {"home": home, "other": other, "seeker": seeker, "case": case, "event": event, "missed": missed,
             "admin": make_user(Role.ADMIN)}

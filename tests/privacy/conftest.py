@@ -32,7 +32,7 @@ def leaver_world():
     case = cases.case_for(leaver)
     cases.update_case(case, actor=home.counselor, plan=f"帮助{NAME}找到文员岗位，电话{PHONE}")
     cases.add_note(case, f"与{NAME}通话（{PHONE}，{EMAIL}），约好下周面谈", actor=home.counselor)
-    cases.add_referral(case, actor=home.counselor, employer="某物流公司", post="仓储文员")
+    cases.add_referral(case, actor=home.counselor, employer="某物流公司", post="仓储文员", consent="written")
     db.session.commit()
 
     full = make_event(home.station, capacity=1, starts_in=timedelta(days=5))
