@@ -9,12 +9,15 @@ from datetime import timedelta
 
 from sqlalchemy import func
 
+from ..accounts.models import User
 from ..audit.models import AUDIT_MIN_RETENTION_DAYS, AuditEntry
 from ..cases.models import Case, CaseEntry, CaseStatus
 from ..checkin.models import CheckIn
 from ..core.timeutil import utcnow
 from ..events.models import Event, EventStatus
 from ..extensions import db
+from ..outreach.models import Prospect
+from .services import erase_prospect
 
 SETTINGS = {
     "prospects": "RETENTION_PROSPECT_DAYS",
@@ -73,9 +76,17 @@ def purge(config, *, dry_run: bool = False, now=None) -> list[StepResult]:
     return results
 
 
-def _prospects(cutoff, dry_run: bool) -> StepResult:
-    """Outreach prospects who never signed up. This version has no outreach lists yet."""
-    return StepResult("prospects", 0, None, "no outreach prospects in this version")
+def _prospects(cutoff, dry_run: bool) -> int:
+    """Outreach prospects listed before ``cutoff`` who never signed up are erased like a deletion
+    (their case stays anonymous; contact notes and the list's remarks go)."""
+    prospects = db.session.execute(
+        db.select(Prospect).join(User, User.id == Prospect.seeker_id)
+        .filter(User.prospect.is_(True), User.erased_at.is_(None), Prospect.created_at < cutoff)
+    ).scalars().all()
+    if not dry_run:
+        for prospect in prospects:
+            erase_prospect(prospect.seeker)
+    return len(prospects)
 
 
 def _closed_cases(cutoff, dry_run: bool) -> int:

@@ -17,12 +17,15 @@ from ..core.db import begin_locking_transaction
 from ..core.errors import Forbidden, ServiceError
 from ..core.timeutil import utcnow
 from ..extensions import db
+from ..matching.models import SeekerProfile
+from ..outreach.models import Contact, Prospect
 from .export import personal_data
 
 # Why a person was erased; recorded in the audit log and on the case.
 CONSENT_WITHDRAWN = "consent_withdrawn"
 ACCOUNT_DELETED = "account_deleted"
-ERASURE_REASONS = (CONSENT_WITHDRAWN, ACCOUNT_DELETED)
+RETENTION_EXPIRED = "retention_expired"  # an outreach prospect who never signed up (``privacy purge``)
+ERASURE_REASONS = (CONSENT_WITHDRAWN, ACCOUNT_DELETED, RETENTION_EXPIRED)
 ERASED_NAME = "已注销"
 OPEN_CASE_STATUSES = (CaseStatus.ACTIVE, CaseStatus.PAUSED)
 
@@ -156,7 +159,7 @@ def _cancel_future_registrations(user: User, report: ErasureReport) -> None:
 
 def reason_text(reason: str) -> str:
     """The cancellation reason kept on registrations (no personal data)."""
-    return {CONSENT_WITHDRAWN: "撤回同意", ACCOUNT_DELETED: "注销账号"}[reason]
+    return {CONSENT_WITHDRAWN: "撤回同意", ACCOUNT_DELETED: "注销账号", RETENTION_EXPIRED: "超过保存期限"}[reason]
 
 
 def _confirmed_ids(event_id: int) -> set[int]:
@@ -180,6 +183,15 @@ def reason_text_for(registration: Registration) -> str | None:
     return registration.cancel_reason if registration.cancel_reason in fixed else None
 
 
+def erase_prospect(user: User) -> None:
+    """Erase an outreach prospect who never signed up (no login, nothing to cancel): personal fields go,
+    the case stays as an anonymous record so figures do not change. The caller commits."""
+    _anonymize_case(user, RETENTION_EXPIRED)
+    _erase_fields(user, RETENTION_EXPIRED)
+    end_all_sessions(user)
+    record("privacy.retention_expired", user, station_id=user.station_id)
+
+
 def _anonymize_case(user: User, reason: str) -> None:
     case = db.session.execute(db.select(Case).filter_by(seeker_id=user.id)).scalar_one_or_none()
     if case is None:
@@ -190,8 +202,17 @@ def _anonymize_case(user: User, reason: str) -> None:
     case.status_reason = reason_text(reason)
     case.plan = ""
     db.session.execute(db.update(CaseEntry).where(CaseEntry.case_id == case.id).values(body=""))
+    _erase_outreach_and_profile(user, case)
     record("case.anonymized", case, actor=user, station_id=case.station_id, from_status=previous.value,
            to_status=case.status.value, reason=reason)
+
+
+def _erase_outreach_and_profile(user: User, case: Case) -> None:
+    """What outreach and matching hold about the person: contact notes, the list's remarks, the
+    matching profile (skills and wishes are theirs to take back)."""
+    db.session.execute(db.update(Contact).where(Contact.case_id == case.id).values(note=""))
+    db.session.execute(db.update(Prospect).where(Prospect.seeker_id == user.id).values(community="", remark=""))
+    db.session.execute(db.delete(SeekerProfile).where(SeekerProfile.seeker_id == user.id))
 
 
 def _erase_fields(user: User, reason: str) -> None:

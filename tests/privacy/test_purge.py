@@ -12,6 +12,7 @@ from leye_events.events.models import EventStatus
 from leye_events.extensions import db
 
 from ..cases.helpers import Station, attend, past_event, register
+from ..factories import make_user
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ def test_purge_removes_what_outlived_its_purpose_and_prints_counts(app, aged):
     dry = runner.invoke(args=["privacy", "purge", "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert "closed_cases: 1" in dry.output and "audit_entries: 1" in dry.output
-    assert "cancelled_event_checkins: 1" in dry.output and "prospects: skipped" in dry.output
+    assert "cancelled_event_checkins: 1" in dry.output and "prospects: 0" in dry.output
     assert db.session.execute(db.select(db.func.count()).select_from(AuditEntry)
                               .filter_by(action="old.thing")).scalar_one() == 1
 
@@ -100,3 +101,29 @@ def test_periods_come_from_the_configuration(app, aged):
     finally:
         app.config.clear()
         app.config.update(saved)
+
+
+def test_prospects_who_never_signed_up_are_erased_after_the_period(app):
+    from leye_events.accounts.models import Role, User
+    from leye_events.outreach import imports
+    from leye_events.outreach.models import Prospect
+
+    home = Station()
+    counselor = make_user(Role.COUNSELOR, home.station)
+    rows = "姓名,手机号,类别,居委/社区,备注\n陈阿毛,13855550001,失业人员,长白一村,腿脚不便\n李小红,13855550002,失业人员,长白二村,\n"
+    with app.test_request_context():
+        imports.import_list("list.csv", rows.encode("utf-8"), actor=counselor)
+    db.session.commit()
+    old, recent = (db.session.execute(db.select(Prospect).join(User, User.id == Prospect.seeker_id)
+                                      .filter(User.phone == phone)).scalar_one()
+                   for phone in ("13855550001", "13855550002"))
+    old.created_at = utcnow() - timedelta(days=400)
+    db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["privacy", "purge"])
+    assert result.exit_code == 0 and "prospects: 1" in result.output, result.output
+    db.session.expire_all()
+    assert old.seeker.phone is None and old.seeker.name != "陈阿毛" and old.remark == "" and old.community == ""
+    assert recent.seeker.phone == "13855550002"
+    assert _case(old.seeker).status == CaseStatus.CLOSED  # kept as an anonymous record
+    assert "prospects: 0" in app.test_cli_runner().invoke(args=["privacy", "purge"]).output
