@@ -19,6 +19,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget
 
@@ -122,7 +123,7 @@ class SessionForm(Form):
     starts_at = LocalDateTimeField(_l("开始时间"))
     ends_at = LocalDateTimeField(_l("结束时间"))
     mode = SelectField(_l("本场方式"), validate_choice=False,
-                       choices=[("", _l("同活动"))] + [(m.value, label) for m, label in EVENT_MODE_LABELS.items()])
+                       choices=[SelectChoice("", _l("同活动"))] + [SelectChoice(m.value, label) for m, label in EVENT_MODE_LABELS.items()])
 
     def is_blank(self) -> bool:
         return not any((f.raw_data or [""])[0].strip() for f in (self.title, self.starts_at, self.ends_at))
@@ -138,7 +139,7 @@ class EventForm(FlaskForm):
     station = SelectField(_l("乐业空间"), validate_choice=False)
     capacity = OptionalIntegerField(_l("名额"), message=_l("名额须为整数。"))
     mode = SelectField(_l("参加方式"), validate_choice=False,
-                       choices=[(m.value, label) for m, label in EVENT_MODE_LABELS.items()], default=EventMode.ONSITE.value)
+                       choices=[SelectChoice(m.value, label) for m, label in EVENT_MODE_LABELS.items()], default=EventMode.ONSITE.value)
     online_url = StringField(_l("直播间地址"), **TEXT, validators=[Length(max=500, message=_l("不能超过 500 个字符。"))])
     replay_url = StringField(_l("回放地址"), **TEXT, validators=[Length(max=500, message=_l("不能超过 500 个字符。"))])
     venue = StringField(_l("地点"), **TEXT, validators=[Length(max=200, message=_l("不能超过 200 个字符。"))])
@@ -154,9 +155,9 @@ class EventForm(FlaskForm):
 
     def __init__(self, *args, stations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = [("", _l("请选择"))] + [(k.value, label) for k, label in EVENT_KIND_LABELS.items()]
-        self.station.choices = [("", _l("请选择"))] + [(s.slug, s.name) for s in stations]
-        self.eligible_categories.choices = [(c.value, label) for c, label in SEEKER_CATEGORY_LABELS.items()]
+        self.kind.choices = [SelectChoice("", _l("请选择"))] + [SelectChoice(k.value, label) for k, label in EVENT_KIND_LABELS.items()]
+        self.station.choices = [SelectChoice("", _l("请选择"))] + [SelectChoice(s.slug, s.name) for s in stations]
+        self.eligible_categories.choices = [SelectChoice(c.value, label) for c, label in SEEKER_CATEGORY_LABELS.items()]
 
     def validate_capacity(self, field):
         if field.data is None and not field.errors and self.mode.data != EventMode.ONLINE.value:
