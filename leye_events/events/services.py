@@ -337,12 +337,38 @@ def catalogue_query(*, kind=None, station_id=None, date_from=None, date_to=None,
     if station_id:
         query = query.where(Event.station_id == station_id)
     if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(
-            or_(Event.title.ilike(pattern, escape="\\"), Event.description.ilike(pattern, escape="\\"),
-                Event.venue.ilike(pattern, escape="\\"))
-        )
+        query = query.where(_text_matches(text))
     return query.order_by(first_session_start(), Event.id)
+
+
+def _text_matches(text: str):
+    """Title, description or venue contains ``text`` (literally: ``%`` and ``_`` are not wildcards)."""
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(Event.title.ilike(pattern, escape="\\"), Event.description.ilike(pattern, escape="\\"),
+               Event.venue.ilike(pattern, escape="\\"))
+
+
+MANAGE_VIEWS = ("upcoming", "past", "drafts", "all")
+
+
+def manage_query(query, *, view: str, text=None, now=None):
+    """Narrow an organizer's event list: ``upcoming`` (published or cancelled, a session still to
+    end), ``past`` (every session ended), ``drafts``, or ``all``; plus a text search. Upcoming
+    soonest first, the rest newest first."""
+    now = now or utcnow()
+    still_running = db.select(EventSession.id).where(EventSession.event_id == Event.id,
+                                                     EventSession.ends_at >= now).exists()
+    if view == "upcoming":
+        query = query.where(Event.status != EventStatus.DRAFT, still_running)
+    elif view == "past":
+        query = query.where(Event.status != EventStatus.DRAFT, ~still_running)
+    elif view == "drafts":
+        query = query.where(Event.status == EventStatus.DRAFT)
+    if text:
+        query = query.where(_text_matches(text))
+    if view == "upcoming":
+        return query.order_by(first_session_start(), Event.id)
+    return query.order_by(first_session_start().desc(), Event.id.desc())
 
 
 def close_registration_now(event: Event, *, actor) -> Event:

@@ -233,7 +233,10 @@ def manage_list():
         query = query.where(Event.status == status)
     else:
         status = ""
-    query = query.order_by(services.first_session_start().desc(), Event.id.desc())
+    view = clean_arg(request.args.get("view"), 16)
+    view = view if view in services.MANAGE_VIEWS else "all"
+    text = clean_arg(request.args.get("q"), MAX_QUERY_LENGTH)
+    query = services.manage_query(query, view=view, text=text)
     pagination = paginate(with_card_data(query), parse_page(request.args.get("page")),
                           current_app.config["EVENTS_PER_PAGE"])
     events = list(pagination.items)
@@ -247,6 +250,8 @@ def manage_list():
         stations=stations,
         status=status,
         status_labels=EVENT_STATUS_LABELS,
+        view=view,
+        q=text or "",
         now=utcnow(),
     )
 

@@ -10,6 +10,7 @@ from ..accounts.models import SEEKER_CATEGORY_LABELS
 from ..cases import figures as fig
 from ..core.spreadsheet import keep_as_text
 from ..core.timeutil import to_local
+from ..feedback import services as feedback
 from ..outreach import figures as outreach_figures
 from .services import display_width
 
@@ -66,6 +67,7 @@ def write_report(figures: fig.Figures, station, target: IO[bytes], breakdown=Non
         [_("岗位投递人次"), figures.applications, defs["applications"]],
         [_("预约面试人次"), figures.interviews],
         [_("录用人次"), figures.hires],
+        *_feedback_rows(figures),
     ])
     _sheet(workbook, _("按活动类型"), [_("活动类型"), _("场数")], [list(item) for item in fig.kind_items(figures.events_by_kind)])
     served = dict(fig.category_items(figures.served_by_category))
@@ -79,6 +81,13 @@ def write_report(figures: fig.Figures, station, target: IO[bytes], breakdown=Non
                [[s.name, f.events, f.registrations, _share(f.attendance_rate), f.served, f.employed]
                 for s, f in breakdown])
     workbook.save(target)
+
+
+def _feedback_rows(figures: fig.Figures) -> list[list]:
+    """What attendees said of the events (1–5) in the period."""
+    given = feedback.station_summary(figures.station_id, figures.start, figures.end)
+    return [[_("活动评价条数"), given["count"]],
+            [_("平均评分（1–5）"), given["average"] if given["average"] is not None else "—"]]
 
 
 def _outreach_sheet(workbook, figures: fig.Figures) -> None:

@@ -110,11 +110,12 @@ def event_summary(event: Event, *, viewer) -> dict:
     return {"event": _summarize(rows), "sessions": per_session}
 
 
-def station_summary(station_id: int, start=None, end=None) -> dict:
-    """Count and average rating of the feedback given on a station's events (within [start, end) when
-    given, aware datetimes), for the station report."""
-    query = (db.select(db.func.count(Feedback.id), db.func.avg(Feedback.rating))
-             .join(Event, Event.id == Feedback.event_id).filter(Event.station_id == station_id))
+def station_summary(station_id: int | None, start=None, end=None) -> dict:
+    """Count and average rating of the feedback given on a station's events (every station's when
+    ``station_id`` is None; within [start, end) when given, aware datetimes), for the station report."""
+    query = db.select(db.func.count(Feedback.id), db.func.avg(Feedback.rating)).join(Event, Event.id == Feedback.event_id)
+    if station_id is not None:
+        query = query.filter(Event.station_id == station_id)
     if start is not None:
         query = query.filter(Feedback.created_at >= start)
     if end is not None:

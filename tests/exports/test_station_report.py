@@ -80,3 +80,19 @@ def test_report_explains_each_figure_next_to_it(login):
     notes = {row[0]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert "入职日期" in notes["帮助就业人数"]
     assert "至少签到一场" in notes["到场率"]
+
+
+def test_station_report_includes_the_feedback_of_the_period(login):
+    from leye_events.extensions import db
+    from leye_events.feedback.models import Feedback
+
+    event = open_event()
+    registrations = [ticket(event) for _ in range(2)]
+    for registration, rating in zip(registrations, (5, 4), strict=True):
+        check_in(event, registration)
+        db.session.add(Feedback(registration_id=registration.id, event_id=event.id, rating=rating, comment=""))
+    db.session.commit()
+    today = to_local(utcnow()).date()
+    organizer = make_user(Role.ORGANIZER, station=event.station)
+    values = summary(workbook_from(login(organizer).get(f"/figures/report.xlsx?from={today}&to={today}")))
+    assert values["活动评价条数"] == 2 and values["平均评分（1–5）"] == 4.5

@@ -490,3 +490,22 @@ def test_registrations_and_attendance_pages_lead_back_to_the_manage_page(login, 
     assert f'href="/manage/events/{event.id}"' not in registrations  # counselors cannot manage events
     attendance = text(counselor.get(f"/manage/events/{event.id}/attendance"))
     assert f'href="/manage/events/{event.id}/registrations" id="back-link"' in attendance
+
+
+def test_manage_list_separates_upcoming_past_and_drafts_with_search(login):
+    station = make_station()
+    organizer = make_user(Role.ORGANIZER, station)
+    make_event(station, title="下周的招聘会")
+    make_event(station, title="上月的沙龙", starts_in=timedelta(days=-30))
+    make_event(station, title="还没写完的讲座", status=EventStatus.DRAFT)
+    web = login(organizer)
+
+    def titles(query):
+        return [t for t in ("下周的招聘会", "上月的沙龙", "还没写完的讲座") if t in text(web.get("/manage/events" + query))]
+
+    assert titles("") == ["下周的招聘会", "上月的沙龙", "还没写完的讲座"]
+    assert titles("?view=upcoming") == ["下周的招聘会"]
+    assert titles("?view=past") == ["上月的沙龙"]
+    assert titles("?view=drafts") == ["还没写完的讲座"]
+    assert titles("?view=all&q=沙龙") == ["上月的沙龙"]
+    assert titles("?view=upcoming&q=%25") == []  # a literal search, not a wildcard
