@@ -16,6 +16,7 @@ class NotificationKind(StrEnum):
     APPLICATION_RESULT = "application_result"
     NOTICE = "notice"
     LOGIN_CODE = "login_code"
+    FEEDBACK_REQUEST = "feedback_request"
 
 
 class Channel(StrEnum):

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..core.timeutil import utcnow
 from .delivery import deliver_due
+from .feedback_requests import write_due_feedback_requests
 from .reminders import write_due_reminders
 from .services import QUEUE_FLAG
 
@@ -42,8 +43,9 @@ def run_once(app: Flask, now=None) -> dict:
     with app.app_context():
         moment = now or utcnow()
         reminders = write_due_reminders(moment)
+        feedback_requests = write_due_feedback_requests(moment)
         report = deliver_due(now)
-        return {"reminders": reminders, **report.__dict__}
+        return {"reminders": reminders, "feedback_requests": feedback_requests, **report.__dict__}
 
 
 def init_queue(app: Flask) -> None:

@@ -129,3 +129,17 @@ def application_result_message(application) -> Message:
     return Message(kind=NotificationKind.APPLICATION_RESULT,
                    cause=f"application_result:{application.id}:{application.status.value}",
                    title=title, body=body, sms=sms, event_id=application.event_id)
+
+
+def feedback_request_message(registration) -> Message:
+    """After the event: how was it? A link to the seeker's own rating form."""
+    event = registration.event
+    with force_locale("zh_CN"):
+        values = {"title": event.title, "short": _short(event.title),
+                  "url": absolute_url("feedback.give", registration_id=registration.id)}
+        title = _("给活动打个分：%(title)s", **values)
+        body = _("感谢参加“%(title)s”！花半分钟给这次活动打个分、留句话，帮助乐业空间把活动办得更好：%(url)s",
+                 **values)
+        sms = _("【乐业活动】感谢参加“%(short)s”，欢迎评价：%(url)s", **values)
+    return Message(kind=NotificationKind.FEEDBACK_REQUEST, cause=f"feedback_request:{registration.id}",
+                   title=title, body=body, sms=sms, event_id=event.id)
