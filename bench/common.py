@@ -180,8 +180,10 @@ def insert_staff(conn, role: str, count: int, station_id: int) -> list[int]:
 def insert_tokens(conn, user_ids: list[int]) -> list[str]:
     """A new API token for each user, in the same order (stored hashed, as the app does)."""
     tokens = [secrets.token_urlsafe(32) for _ in user_ids]
-    conn.execute(text("INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (:u, :h, 'bench', :now)"),
-                 [{"u": uid, "h": hashlib.sha256(token.encode()).hexdigest(), "now": naive_utcnow()}
+    conn.execute(text("INSERT INTO api_tokens (user_id, token_hash, label, created_at, expires_at) "
+                      "VALUES (:u, :h, 'bench', :now, :expires)"),
+                 [{"u": uid, "h": hashlib.sha256(token.encode()).hexdigest(), "now": naive_utcnow(),
+                   "expires": naive_utcnow() + timedelta(days=1)}
                   for uid, token in zip(user_ids, tokens, strict=True)])
     return tokens
 

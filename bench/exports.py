@@ -44,8 +44,9 @@ def populate(database_url: str, rows: int) -> tuple[int, str]:
             "INSERT INTO users (role, name, email, password_hash, station_id, active, created_at) "
             "VALUES ('organizer', '组织者', 'org@bench.test', 'x', :s, true, :now) RETURNING id"),
             {"s": station, "now": now}).scalar_one()
-        conn.execute(text("INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES (:u, :h, 'b', :now)"),
-                     {"u": organizer, "h": hash_token(token), "now": now})
+        conn.execute(text("INSERT INTO api_tokens (user_id, token_hash, label, created_at, expires_at) "
+                          "VALUES (:u, :h, 'b', :now, :expires)"),
+                     {"u": organizer, "h": hash_token(token), "now": now, "expires": now + timedelta(days=1)})
         event_id = conn.execute(text(
             "INSERT INTO events (station_id, kind, title, description, venue, capacity, status, revision, "
             "waitlist_enabled, created_at, updated_at, published_at) VALUES (:s, 'workshop', '压测工作坊', '', "

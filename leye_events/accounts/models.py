@@ -85,7 +85,7 @@ class User(UserMixin, db.Model):
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     last_login_at = db.Column(UTCDateTime)
     # Per-account lockout after repeated wrong passwords (next to the per-address rate limit).
-    failed_logins = db.Column(db.Integer, nullable=False, default=0)
+    failed_logins = db.Column(db.Integer, nullable=False, default=0, server_default="0")
     locked_until = db.Column(UTCDateTime)
     # Set when the person withdrew consent or deleted the account: personal fields are erased and
     # the row stays only so that case entries and figures keep pointing at someone (anonymous).

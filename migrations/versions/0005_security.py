@@ -45,8 +45,6 @@ def upgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('failed_logins', sa.Integer(), nullable=False, server_default='0'))
         batch_op.add_column(sa.Column('locked_until', sa.DateTime(), nullable=True))
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.alter_column('failed_logins', existing_type=sa.Integer(), server_default=None)
 
     # ### end Alembic commands ###
 
