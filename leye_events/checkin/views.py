@@ -14,7 +14,7 @@ from ..accounts.auth import roles_required
 from ..accounts.models import Role
 from ..api.errors import api_error_response, error_json
 from ..api.parsing import MAX_ID, MISSING, integer, json_body, object_list, text, timestamp
-from ..booking.models import Registration, RegistrationStatus
+from ..booking.models import Attend, Registration, RegistrationStatus
 from ..booking.services import registration_by_code
 from ..core.errors import NotFound, ServiceError
 from ..core.timeutil import isoformat_local, utcnow
@@ -372,7 +372,8 @@ def undo(event: Event):
 @bp.get("/door/<int:event_id>/stats")
 @door_json
 def stats(event: Event):
-    """The live count for a session: checked in / confirmed."""
+    """The live count at the door for a session: checked in onsite / confirmed to come onsite (online
+    registrants of a hybrid event and their join-link attendances are not the door's)."""
     raw = request.args.get("session_id", "")
     session = None
     if raw:
@@ -381,12 +382,13 @@ def stats(event: Event):
             raise ServiceError("unknown_session", _("该场次不属于此活动。"), field="session_id")
     confirmed = db.session.execute(
         db.select(db.func.count()).select_from(Registration)
-        .filter(Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED)
+        .filter(Registration.event_id == event.id, Registration.status == RegistrationStatus.CONFIRMED,
+                Registration.attend == Attend.ONSITE)
     ).scalar_one()
-    counts = services.session_counts(event)
+    counts = services.session_counts_by_method(event)
     return jsonify({
         "session_id": session.id if session else None,
-        "checked_in": counts.get(session.id, 0) if session else 0,
+        "checked_in": counts.get(session.id, {}).get("onsite", 0) if session else 0,
         "confirmed": confirmed,
     })
 

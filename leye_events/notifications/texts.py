@@ -87,6 +87,11 @@ def reminder_message(registration, session, offset_label: str) -> Message:
         title = _("活动提醒：%(title)s", **values)
         body = _("提醒您参加“%(title)s”：%(when)s，%(venue)s。入场请出示电子票：%(url)s", **values)
         sms = _("【乐业活动】提醒：“%(short)s”%(when)s开始。电子票 %(url)s", **values)
+        if has_join_link(registration):  # online attendance: the join link, not a ticket to show at the door
+            values["url"] = absolute_url("online.join", code=registration.ticket_code)
+            body = _("提醒您参加线上活动“%(title)s”：%(when)s 开始，开始前 15 分钟起可凭本人链接进入直播间：%(url)s",
+                     **values)
+            sms = _("【乐业活动】提醒：“%(short)s”%(when)s线上开始，直播间 %(url)s", **values)
     return Message(kind=NotificationKind.REMINDER, cause=f"reminder:{session.id}:{offset_label}:{registration.id}",
                    title=title, body=body, sms=sms, event_id=event.id, session_starts_at=session.starts_at)
 

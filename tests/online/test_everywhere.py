@@ -73,3 +73,20 @@ def test_the_organizer_sees_onsite_and_online_side_by_side(client, login):
     organizer = make_user(Role.ORGANIZER, station=event.station)
     page = login(organizer).get(f"/manage/events/{event.id}").get_data(as_text=True)
     assert "已签到 2 人" in page and "线下 1，线上 1" in page
+
+
+def test_the_door_counts_only_who_comes_onsite(client, login):
+    event, onsite, online = a_hybrid_salon_attended_both_ways(client)
+    door = login(make_user(Role.DOOR, station=event.station))
+    stats = door.get(f"/door/{event.id}/stats?session_id={event.sessions[0].id}").get_json()
+    assert stats == {"session_id": event.sessions[0].id, "checked_in": 1, "confirmed": 1}
+
+
+def test_reminders_of_online_registrants_carry_the_join_link(app):
+    from leye_events.notifications.texts import reminder_message
+
+    event = hybrid_event(starts_in=timedelta(hours=2))
+    onsite, online = make_registration(event, attend=Attend.ONSITE), make_registration(event, attend=Attend.ONLINE)
+    with app.test_request_context():
+        assert f"/join/{online.ticket_code}" in reminder_message(online, event.sessions[0], "2h").body
+        assert "/join/" not in reminder_message(onsite, event.sessions[0], "2h").body
