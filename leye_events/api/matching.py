@@ -77,11 +77,8 @@ def get_profile(seeker_id: int):
     return jsonify(profile_json(services.profile_of(seeker)))
 
 
-@bp.patch("/seekers/<int:seeker_id>/profile")
-@require_roles(*ANY_ROLE)
-def patch_profile(seeker_id: int):
-    """Change the matching profile (any subset of its fields; null clears)."""
-    body = json_body()
+def profile_values(body: dict) -> dict:
+    """The matching-profile fields present in ``body``, checked (null clears a field)."""
     values = {}
     for name in ("education", "skills", "wished_posts", "wished_places"):
         value = text(body, name)
@@ -90,6 +87,14 @@ def patch_profile(seeker_id: int):
     salary = integer(body, "salary_wish", nullable=True, minimum=0, maximum=services.SALARY_WISH_MAX)
     if salary is not MISSING:
         values["salary_wish"] = salary
+    return values
+
+
+@bp.patch("/seekers/<int:seeker_id>/profile")
+@require_roles(*ANY_ROLE)
+def patch_profile(seeker_id: int):
+    """Change the matching profile (any subset of its fields; null clears)."""
+    values = profile_values(json_body())
     profile = services.update_profile(services.seeker_or_404(seeker_id), actor=api_user(), **values)
     db.session.commit()
     return jsonify(profile_json(profile))

@@ -2,13 +2,16 @@
 from flask import current_app, jsonify
 from flask_babel import gettext as _
 
+from ..accounts.models import Role
 from ..core.timeutil import isoformat_local
 from ..extensions import db, limiter
+from ..matching.services import update_profile
 from ..notifications import services as notifications
 from ..notifications import sms_codes
 from . import bp
 from . import parsing as p
 from .auth import api_user
+from .matching import profile_values
 from .serializers import profile_json
 
 INBOX_LIMIT = 100
@@ -47,16 +50,24 @@ def read_notification(notification_id: int):
     return jsonify(notification_json(notification))
 
 
+PREFERENCE_FIELDS = ("notify_sms", "notify_email")
+SEEKER_PROFILE_FIELDS = ("education", "skills", "wished_posts", "wished_places", "salary_wish")
+
+
 @bp.patch("/me")
 def update_me():
-    """Change the caller's message preferences: ``{notify_sms?, notify_email?}``."""
+    """Change the caller's message preferences ``{notify_sms?, notify_email?}`` and, for a seeker, the
+    editable profile (what matching uses: education, skills, wished posts and places, salary wish)."""
     user = api_user()
     body = p.json_body()
-    unknown = sorted(set(body) - {"notify_sms", "notify_email"})
+    allowed = PREFERENCE_FIELDS + (SEEKER_PROFILE_FIELDS if user.role == Role.SEEKER else ())
+    unknown = sorted(set(body) - set(allowed))
     if unknown:
         raise p.invalid_field(unknown[0], _("不支持的字段。"))
-    values = {name: p.boolean(body, name) for name in ("notify_sms", "notify_email")}
+    values = {name: p.boolean(body, name) for name in PREFERENCE_FIELDS}
     notifications.set_preferences(user, **{k: v for k, v in values.items() if v is not p.MISSING})
+    if set(body) & set(SEEKER_PROFILE_FIELDS):
+        update_profile(user, actor=user, **profile_values(body))
     profile = profile_json(user)
     db.session.commit()
     return jsonify(profile)

@@ -558,9 +558,9 @@ PATHS = {
             responses={"200": ok("Own profile, masked", ref("Profile")), **errors(401)},
         ),
         "patch": operation(
-            "Change the caller's message preferences", operation_id="updateMe", tag="accounts",
-            request=body(ref("ProfileUpdate")),
-            responses={"200": ok("Own profile, masked", ref("Profile")), **errors(400, 401)},
+            "Change the caller's message preferences (and a seeker's profile)", operation_id="updateMe",
+            tag="accounts", request=body(ref("ProfileUpdate")),
+            responses={"200": ok("Own profile, masked", ref("Profile")), **errors(400, 401, 422)},
         ),
     },
     "/stations": {

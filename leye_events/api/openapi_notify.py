@@ -1,6 +1,7 @@
 """OpenAPI description of the notification endpoints: the inbox and SMS login codes.
 (``PATCH /me`` and the SMS-code variants of ``/auth/token`` and ``/seekers`` are in ``openapi.py``.)"""
 from .openapi import body, errors, ok, operation, path_id, ref
+from .openapi_outreach import SEEKER_PROFILE_PROPERTIES
 
 TAGS = ["notifications"]
 
@@ -71,9 +72,12 @@ SCHEMAS = {
     "ProfileUpdate": {
         "type": "object",
         "additionalProperties": False,
+        "description": "Message preferences; a seeker may also change the matching profile's fields (as "
+                       "PATCH /seekers/{id}/profile; null clears). Other roles sending those get 400.",
         "properties": {
             "notify_sms": {"type": "boolean", "description": "Messages by SMS (the inbox cannot be turned off)"},
             "notify_email": {"type": "boolean", "description": "Messages by e-mail"},
+            **SEEKER_PROFILE_PROPERTIES,
         },
     },
 }

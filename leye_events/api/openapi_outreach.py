@@ -22,6 +22,14 @@ _COUNT_PROPERTIES = {
     "prospects_employed": {"type": "integer", "description": "of those, with an employment outcome"},
 }
 
+SEEKER_PROFILE_PROPERTIES = {
+    "education": {"type": ["string", "null"], "enum": [*Education.values(), None]},
+    "skills": {"type": ["string", "null"], "maxLength": PROFILE_LIMITS["skills"]},
+    "wished_posts": {"type": ["string", "null"], "maxLength": PROFILE_LIMITS["wished_posts"]},
+    "wished_places": {"type": ["string", "null"], "maxLength": PROFILE_LIMITS["wished_places"]},
+    "salary_wish": {"type": ["integer", "null"], "minimum": 0, "maximum": SALARY_WISH_MAX},
+}
+
 SCHEMAS = {
     "OutreachImportResult": {
         "type": "object",
@@ -95,13 +103,7 @@ SCHEMAS = {
     "SeekerProfileInput": {
         "type": "object",
         "description": "Any subset; null clears a field.",
-        "properties": {
-            "education": {"type": ["string", "null"], "enum": [*Education.values(), None]},
-            "skills": {"type": ["string", "null"], "maxLength": PROFILE_LIMITS["skills"]},
-            "wished_posts": {"type": ["string", "null"], "maxLength": PROFILE_LIMITS["wished_posts"]},
-            "wished_places": {"type": ["string", "null"], "maxLength": PROFILE_LIMITS["wished_places"]},
-            "salary_wish": {"type": ["integer", "null"], "minimum": 0, "maximum": SALARY_WISH_MAX},
-        },
+        "properties": SEEKER_PROFILE_PROPERTIES,
     },
     "MatchedPost": {
         "type": "object",

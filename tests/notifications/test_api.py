@@ -10,7 +10,7 @@ from leye_events.extensions import db
 from leye_events.notifications.models import SmsCode
 
 from ..api.conftest import ApiClient, error_code
-from ..factories import make_event, make_user
+from ..factories import auth_header, make_event, make_station, make_token, make_user
 from .conftest import run_worker
 
 
@@ -162,3 +162,16 @@ def test_the_sms_code_endpoint_is_limited_per_address(app):
         limiter.reset()
         limiter.enabled = was_enabled
     assert statuses == [202, 202, 429]
+
+
+def test_a_seeker_edits_their_matching_profile_through_patch_me(client):
+    seeker = make_user(Role.SEEKER, make_station())
+    headers = auth_header(make_token(seeker))
+    answer = client.patch("/api/v1/me", headers=headers,
+                          json={"notify_sms": False, "skills": "Python 数据分析", "salary_wish": 8000})
+    assert answer.status_code == 200, answer.get_json()
+    profile = client.get(f"/api/v1/seekers/{seeker.id}/profile", headers=headers).get_json()
+    assert profile["skills"] == "Python 数据分析" and profile["salary_wish"] == 8000
+    staff = make_user(Role.ORGANIZER, make_station())
+    refused = client.patch("/api/v1/me", headers=auth_header(make_token(staff)), json={"skills": "x"})
+    assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "invalid_field"

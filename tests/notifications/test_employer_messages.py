@@ -36,3 +36,4 @@ def test_an_interview_booking_and_an_application_result_are_told(app):
         applications.record_result(application, "interview", actor=organizer)
         db.session.commit()
     assert {"interview_booked", "application_result"} <= set(_kinds(seeker))
+
