@@ -2,6 +2,7 @@
 import os
 import re
 import secrets
+from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,6 +12,7 @@ from ..accounts.auth import roles_required
 from ..accounts.models import Role
 from ..audit.services import record
 from ..core.errors import ServiceError
+from ..core.timeutil import utcnow
 from ..extensions import db
 from . import imports, services
 from .forms import ContactForm, ImportForm
@@ -79,6 +81,9 @@ def import_list():
                            filename=filename)
 
 
+COUNTS_DAYS = 30  # the period of the counts under the call list
+
+
 @bp.get("/calls")
 @roles_required(Role.COUNSELOR)
 def calls():
@@ -89,9 +94,15 @@ def calls():
     if unmask:
         record("outreach.calls_unmasked", current_user, actor=current_user, station_id=current_user.station_id,
                count=len(items))
+    now = utcnow()
+    start = now - timedelta(days=COUNTS_DAYS)
+    station_id = current_user.station_id
+    station_counts = services.counts(station_id, start, now)
+    per_counselor = services.counts_per_counselor(station_id, start, now)
     db.session.commit()
     return render_template("outreach/calls.html", items=items, form=ContactForm(), outcomes=CONTACT_OUTCOME_LABELS,
-                           channels=CONTACT_CHANNEL_LABELS, unmask=unmask)
+                           channels=CONTACT_CHANNEL_LABELS, unmask=unmask, counts_days=COUNTS_DAYS,
+                           station_counts=station_counts, per_counselor=per_counselor)
 
 
 @bp.post("/contacts/<int:seeker_id>")

@@ -1,6 +1,7 @@
 """The pages: upload with preview then import, the call list with one-tap logging, a seeker's matches
 with a referral that needs consent, and "posts for you" on the seeker's home; role checks."""
 import io
+import re
 
 from leye_events.accounts.models import Role, User
 from leye_events.cases.models import Referral
@@ -51,7 +52,14 @@ def test_call_list_page_masks_until_asked_and_logs_in_one_tap(login, api):
     response = web.post(f"/outreach/contacts/{seeker.id}", data={"channel": "phone", "result": "reached", "note": "想找会计工作"})
     assert response.status_code == 302
     assert db.session.execute(db.select(Contact)).scalar_one().note == "想找会计工作"
-    assert f'id="s{seeker.id}"' not in web.get("/outreach/calls").get_data(as_text=True)
+    after = web.get("/outreach/calls").get_data(as_text=True)
+    assert f'id="s{seeker.id}"' not in after
+    # The counts under the list: the counselor's contact and the person reached; the station's prospect.
+    counts = after.split('id="counts"')[1]
+    row = counts.split(place.counselor.name)[1].split("</tr>")[0]
+    assert [int(n) for n in re.findall(r"<td>(\d+)</td>", row)][:2] == [1, 1]
+    total = counts.split("本站合计")[1].split("</tr>")[0]
+    assert [int(n) for n in re.findall(r"<th>(\d+)</th>", total)] == [1, 1, 1, 0, 0, 0]
     assert login(place.organizer).get("/outreach/calls").status_code == 403
 
 
