@@ -89,8 +89,10 @@ def test_seeds_accounts_that_can_log_in(runner):
     assert authenticate(data.ADMIN_EMAIL, data.DEMO_PASSWORD).role == Role.ADMIN
     assert authenticate(data.DEMO_SEEKER_EMAIL, data.DEMO_PASSWORD).role == Role.SEEKER
 
-    seekers = db.session.execute(db.select(User).filter_by(role=Role.SEEKER)).scalars().all()
+    seekers = db.session.execute(db.select(User).filter_by(role=Role.SEEKER, prospect=False)).scalars().all()
     assert set(SeekerCategory) == {s.category for s in seekers}
+    prospects = db.session.execute(db.select(User).filter_by(prospect=True)).scalars().all()
+    assert prospects and all(p.consent_at is None for p in prospects)  # an outreach list: no consent, no login
     assert all(s.consent_at is not None and s.consent_version for s in seekers)
     assert all(s.station is not None for s in seekers)
     for seeker in seekers:

@@ -113,6 +113,9 @@ def seed_demo(now: datetime | None = None) -> SeedResult:
     from .employers import seed_employers
 
     result.logins += seed_employers(seekers, events, admin, today.date())
+    from .outreach import seed_outreach
+
+    seed_outreach(seekers)
     return result
 
 
