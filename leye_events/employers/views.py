@@ -10,6 +10,7 @@ from ..accounts.auth import roles_required
 from ..accounts.models import Role
 from ..core.errors import ServiceError
 from ..core.timeutil import SHANGHAI, as_utc
+from ..core.urls import safe_next_url
 from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..stations.models import Station
@@ -64,8 +65,7 @@ def _local_moment(day: str, clock: str):
 
 
 def _back(default: str):
-    target = request.form.get("next", "")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else default)
+    return redirect(safe_next_url(request.form.get("next")) or default)
 
 
 def _run(action, success: str):

@@ -253,3 +253,14 @@ def test_account_page_ends_other_sessions_and_revokes_tokens(login, client):
     token_id = db.session.execute(db.select(ApiToken.id).filter_by(user_id=user.id)).scalar_one()
     here.post(f"/account/tokens/{token_id}/revoke")
     assert client.get("/api/v1/me", headers=auth_header(token)).status_code == 401
+
+
+@pytest.mark.parametrize("target", ["/\\evil.com", "//evil.com", "https://evil.com"])
+def test_employer_pages_send_back_to_this_site_only(login, target):
+    from ..employers.helpers import make_employer, make_post
+
+    station = make_station()
+    post = make_post(make_employer(station))
+    organizer = login(make_user(Role.ORGANIZER, station))
+    answer = organizer.post(f"/posts/{post.id}/status", data={"status": "closed", "next": target})
+    assert answer.status_code == 302 and answer.headers["Location"] == f"/posts/{post.id}"
