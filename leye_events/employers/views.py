@@ -216,6 +216,20 @@ def add_post(employer_id: int):
     return _back(url_for("employers.dashboard"))
 
 
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_post(post_id: int):
+    """Change every field of a post (staff of the station, the employer itself)."""
+    post = services.post_or_404(post_id)
+    if not access.may_manage_posts(current_user, post.employer):
+        abort(403)
+    if request.method == "POST":
+        if _run(lambda: services.update_post(post, _post_fields_from_form(), actor=current_user), _("岗位已保存。")):
+            return _back(url_for("employers.post_page", post_id=post.id))
+        db.session.refresh(post)
+    return render_template("employers/post_edit.html", post=post, EDUCATION_LABELS=EDUCATION_LABELS)
+
+
 @bp.post("/posts/<int:post_id>/status")
 @login_required
 def set_post_status(post_id: int):

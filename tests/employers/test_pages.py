@@ -199,3 +199,29 @@ def test_an_employer_account_has_a_profile_and_an_account_page(client, login):
     browser = login(recruiter)
     assert browser.get("/account").status_code == 200
     assert "我的单位" in browser.get("/posts").get_data(as_text=True)
+
+
+def test_a_post_is_edited_on_a_page_by_its_employer_and_by_staff_only(login):
+    from leye_events.employers.models import Post
+
+    station = make_station()
+    employer = make_employer(station)
+    post = make_post(employer, title="仓储管理员")
+    recruiter = login(make_recruiter(employer))
+    assert recruiter.get(f"/posts/{post.id}/edit").status_code == 200
+    answer = recruiter.post(f"/posts/{post.id}/edit", data={
+        "title": "仓储主管", "headcount": "3", "salary_min": "6000", "salary_max": "9000", "education": "",
+        "location": "杨浦区长阳路", "tags": "五险一金，包午餐", "welcome_categories": ["unemployed"],
+        "description": "负责仓库日常管理", "closes_on": ""})
+    assert answer.status_code == 302
+    db.session.expire_all()
+    changed = db.session.get(Post, post.id)
+    assert (changed.title, changed.headcount, changed.salary_max) == ("仓储主管", 3, 9000)
+    assert changed.tags == ["五险一金", "包午餐"] and changed.welcome_categories == ["unemployed"]
+    page = recruiter.get(f"/posts/{post.id}/edit").get_data(as_text=True)
+    assert 'value="仓储主管"' in page and "checked" in page
+    bad = recruiter.post(f"/posts/{post.id}/edit", data={"title": "", "headcount": "0"})
+    assert bad.status_code == 200 and db.session.get(Post, post.id).title == "仓储主管"  # nothing lost
+    other = login(make_recruiter(make_employer(station)))
+    assert other.get(f"/posts/{post.id}/edit").status_code == 403
+    assert login(make_user(Role.SEEKER)).post(f"/posts/{post.id}/edit", data={"title": "x"}).status_code == 403
