@@ -45,7 +45,9 @@ def dedupe_key(channel: Channel, recipient: str, cause: str) -> str:
 
 def _rows_for(user: User, message: Message, now: datetime) -> list[dict]:
     """Outbox rows of one message: the inbox always, SMS and e-mail when the person has the address
-    and has not turned the channel off."""
+    and has not turned the channel off. Nothing for an erased account (nobody is there to tell)."""
+    if user.erased_at is not None:
+        return []
     common = {"user_id": user.id, "kind": message.kind, "title": message.title[:200],
               "event_id": message.event_id, "session_starts_at": message.session_starts_at,
               "created_at": now, "next_attempt_at": now, "attempts": 0}

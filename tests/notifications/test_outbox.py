@@ -97,3 +97,17 @@ def test_one_cause_is_written_once_and_opted_out_channels_are_left_out():
     assert notify(seeker, message) == 0
     db.session.commit()
     assert sorted(r.channel.value for r in outbox(user_id=seeker.id)) == ["inbox", "sms"]
+
+
+def test_an_erased_account_is_told_nothing(app):
+    from leye_events.core.timeutil import utcnow
+    from leye_events.notifications.models import Notification, NotificationKind
+    from leye_events.notifications.services import Message, notify
+
+    from ..factories import make_user
+
+    person = make_user()
+    person.erased_at = utcnow()
+    db.session.commit()
+    assert notify(person, Message(kind=NotificationKind.NOTICE, cause="notice:test", title="t", body="b")) == 0
+    assert db.session.execute(db.select(Notification).filter_by(user_id=person.id)).first() is None
