@@ -148,3 +148,12 @@ def test_an_erased_seeker_cannot_log_in_or_get_a_token(api, client, leaver_world
                        headers={"Authorization": f"Bearer {leaver_world['token']}"}).status_code == 202
     for login in (PHONE, EMAIL.lower(), f"erased-{leaver_world['leaver'].id}@erased.invalid"):
         assert api.post("/auth/token", json={"login": login, "password": PASSWORD}).status_code == 401
+
+
+def test_a_seeker_who_signed_up_by_sms_code_is_shown_how_to_get_a_password(login):
+    """An account made with an SMS code has a password nobody knows; the erase form and the password
+    form ask for it, so both lead to setting one with a code."""
+    seeker = make_user(Role.SEEKER, station=None, phone="13812340000")
+    web = login(seeker)
+    for path in ("/account/erase", "/account"):
+        assert 'href="/account/new-password"' in web.get(path).get_data(as_text=True), path
