@@ -9,8 +9,11 @@ from ..booking.models import Registration
 from ..cases.models import Case, CaseEntry, Outcome, Referral
 from ..checkin.models import CheckIn, CheckInResult
 from ..core.timeutil import isoformat_local, utcnow
+from ..employers.models import Application, InterviewBooking, InterviewSlot
 from ..events.models import Event
 from ..extensions import db
+from ..matching.models import SeekerProfile
+from ..notifications.models import Notification
 
 EXPORT_FORMAT_VERSION = 1
 
@@ -112,9 +115,52 @@ def _tokens(user: User) -> list[dict]:
     return [{"label": t.label, "created_at": isoformat_local(t.created_at)} for t in rows]
 
 
+def _applications(user: User) -> list[dict]:
+    rows = db.session.execute(
+        db.select(Application).filter_by(seeker_id=user.id).order_by(Application.created_at)
+        .options(joinedload(Application.post), joinedload(Application.employer))
+    ).scalars().all()
+    return [{"post": a.post.title, "employer": a.employer.name, "event_id": a.event_id,
+             "status": a.status.value, "shared_at": isoformat_local(a.shared_at),
+             "created_at": isoformat_local(a.created_at), "result_at": isoformat_local(a.result_at)}
+            for a in rows]
+
+
+def _interview_bookings(user: User) -> list[dict]:
+    rows = db.session.execute(
+        db.select(InterviewBooking).filter_by(seeker_id=user.id).order_by(InterviewBooking.created_at)
+        .options(joinedload(InterviewBooking.slot).joinedload(InterviewSlot.employer),
+                 joinedload(InterviewBooking.slot).joinedload(InterviewSlot.post))
+    ).scalars().all()
+    return [{"event_id": b.event_id, "employer": b.slot.employer.name,
+             "post": b.slot.post.title if b.slot.post else None, "starts_at": isoformat_local(b.slot.starts_at),
+             "ends_at": isoformat_local(b.slot.ends_at), "status": b.status.value,
+             "created_at": isoformat_local(b.created_at), "cancelled_at": isoformat_local(b.cancelled_at)}
+            for b in rows]
+
+
+def _job_profile(user: User) -> dict | None:
+    profile = db.session.get(SeekerProfile, user.id)
+    if profile is None:
+        return None
+    return {"education": profile.education.value if profile.education else None, "skills": profile.skills,
+            "wished_posts": profile.wished_posts, "wished_places": profile.wished_places,
+            "salary_wish": profile.salary_wish, "updated_at": isoformat_local(profile.updated_at)}
+
+
+def _messages(user: User) -> list[dict]:
+    rows = db.session.execute(
+        db.select(Notification).filter_by(user_id=user.id).order_by(Notification.created_at, Notification.id)
+    ).scalars().all()
+    return [{"kind": n.kind.value, "channel": n.channel.value, "title": n.title, "body": n.body,
+             "created_at": isoformat_local(n.created_at), "sent_at": isoformat_local(n.sent_at),
+             "read_at": isoformat_local(n.read_at)} for n in rows]
+
+
 def personal_data(user: User) -> dict:
     """Profile, consents, registrations, check-ins, the case with its timeline, API tokens (labels
-    only) and messages. Messages are empty: this version keeps no copy of the mail it sends."""
+    only), applications to posts, interview bookings, the job-matching profile and the messages
+    written to the person (inbox, SMS, e-mail)."""
     return {
         "format_version": EXPORT_FORMAT_VERSION,
         "exported_at": isoformat_local(utcnow()),
@@ -124,5 +170,8 @@ def personal_data(user: User) -> dict:
         "checkins": _checkins(user),
         "case": _case(user),
         "api_tokens": _tokens(user),
-        "messages": [],
+        "applications": _applications(user),
+        "interview_bookings": _interview_bookings(user),
+        "job_profile": _job_profile(user),
+        "messages": _messages(user),
     }

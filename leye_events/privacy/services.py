@@ -78,15 +78,18 @@ class ErasureReport:
             "calendar_feed_revoked": True,
             "case": None if self.case is None else {
                 "status_before": self.case.status_before, "status_after": self.case.status_after,
-                "kept_as": "anonymous_service_record", "message": case_message(self.case),
+                "kept_as": "anonymous_service_record", "message": case_message(self.case, done=True),
             },
         }
 
 
-def case_message(fate: CaseFate | None) -> str:
-    """What a seeker is told about their case before and after leaving."""
+def case_message(fate: CaseFate | None, *, done: bool = False) -> str:
+    """What a seeker is told about their case before leaving and, with ``done``, after."""
     if fate is None:
         return ""
+    if fate.was_open and done:
+        return _("您在%(station)s的就业服务档案已结案，服务专员不会再联系您；您参加活动等服务记录以匿名方式保留，"
+                 "仅用于统计，不再包含您的姓名、手机号等信息。", station=fate.station)
     if fate.was_open:
         return _("您在%(station)s的就业服务档案仍在跟进中。撤回同意或注销后档案将结案，服务专员无法再联系您；"
                  "您参加活动等服务记录会以匿名方式保留，仅用于统计，不再包含您的姓名、手机号等信息。",

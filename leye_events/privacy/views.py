@@ -50,7 +50,7 @@ def erase():
         else:
             logout_user()
             return render_template("privacy/erased.html", report=report,
-                                   case_message=privacy.case_message(report.case))
+                                   case_message=privacy.case_message(report.case, done=True))
     fate = privacy.preview_case_fate(user)
     return render_template("privacy/erase.html", form=form, fate=fate, case_message=privacy.case_message(fate))
 

@@ -73,3 +73,21 @@ def test_recruiter_post_and_slots_student_books_and_applies_then_hired(phone_pag
     assert db.session.execute(db.select(Application)).scalar_one().status.value == "hired"
     case = db.session.execute(db.select(Case).filter_by(seeker_id=student.id)).scalar_one()
     assert case.status == CaseStatus.EMPLOYED
+
+
+def test_every_field_of_the_post_form_is_full_width_on_a_phone(phone_page):
+    """Inputs written without ``type`` (title, place, tags) and time inputs get the same styling as the
+    others, not the browser's narrow default box."""
+    page = phone_page
+    fair = make_fair(title="宽度测试专场")
+    employer = make_employer(fair.station, name="宽度测试科技")
+    make_booth(fair, employer, booth="1")
+    recruiter = make_recruiter(employer, email="hr@width.example")
+    log_in(page, recruiter.email)
+    page.goto("/employer")
+    page.locator("#fairs details summary").first.click()
+    width = page.locator("#post-headcount").bounding_box()["width"]
+    for selector in ("#post-title", "#post-location", "#post-tags"):
+        assert page.locator(selector).bounding_box()["width"] >= width - 1, selector
+    time_box = page.locator("#fairs input[name=from]").first.bounding_box()
+    assert time_box["height"] >= 43  # the 44px touch target of every field

@@ -5,6 +5,7 @@ import re
 
 from leye_events.accounts.models import Role, User
 from leye_events.cases.models import Referral
+from leye_events.employers.models import Post
 from leye_events.extensions import db
 from leye_events.matching.services import update_profile
 from leye_events.outreach.models import Contact
@@ -93,6 +94,9 @@ def test_posts_for_you_on_the_seekers_home(login):
     assert "为你推荐的岗位" in home and "Python开发工程师" in home
     mine = web.get("/me/posts")
     assert mine.status_code == 200 and "Python开发工程师" in mine.get_data(as_text=True)
+    post_id = db.session.execute(db.select(Post.id).filter_by(title="Python开发工程师")).scalar_one()
+    for page in (home, mine.get_data(as_text=True)):  # a recommendation opens the post, where one applies
+        assert f'href="/posts/{post_id}"' in page
     assert web.post("/me/posts", data={"skills": "Django", "education": "phd"}).status_code == 200
     assert login(place.counselor).get("/me/posts").status_code == 403
     assert "为你推荐的岗位" not in login(place.counselor).get("/").get_data(as_text=True)

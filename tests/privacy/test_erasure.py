@@ -57,7 +57,7 @@ def test_erasure_leaves_no_trace_and_keeps_the_figures(api, login, leaver_world,
     assert report["reason"] == reason
     assert report["registrations_cancelled"] == 2 and report["waitlisted_promoted"] == 1
     assert report["case"]["status_before"] == "active" and report["case"]["status_after"] == "closed"
-    assert report["case"]["message"]
+    assert "档案已结案" in report["case"]["message"]  # the report tells what was done
     # Nothing of the person is left anywhere, the audit log included.
     assert occurrences(NAME, PHONE, EMAIL) == []
     assert occurrences("某某职业技术学院") == []
@@ -132,6 +132,8 @@ def test_the_erase_page_warns_about_an_open_case_then_erases_and_logs_out(login,
 
     done = web.post("/account/erase", data={"reason": "account_deleted", "password": PASSWORD, "understood": "y"})
     assert done.status_code == 200 and 'id="erased"' in done.get_data(as_text=True)
+    assert "仍在跟进中" not in done.get_data(as_text=True)  # afterwards it says what happened, not what will
+    assert "档案已结案" in done.get_data(as_text=True)
     assert occurrences(NAME, PHONE, EMAIL) == []
     assert web.get("/account").status_code == 302
 
@@ -146,3 +148,12 @@ def test_an_erased_seeker_cannot_log_in_or_get_a_token(api, client, leaver_world
                        headers={"Authorization": f"Bearer {leaver_world['token']}"}).status_code == 202
     for login in (PHONE, EMAIL.lower(), f"erased-{leaver_world['leaver'].id}@erased.invalid"):
         assert api.post("/auth/token", json={"login": login, "password": PASSWORD}).status_code == 401
+
+
+def test_a_seeker_who_signed_up_by_sms_code_is_shown_how_to_get_a_password(login):
+    """An account made with an SMS code has a password nobody knows; the erase form and the password
+    form ask for it, so both lead to setting one with a code."""
+    seeker = make_user(Role.SEEKER, station=None, phone="13812340000")
+    web = login(seeker)
+    for path in ("/account/erase", "/account"):
+        assert 'href="/account/new-password"' in web.get(path).get_data(as_text=True), path

@@ -55,3 +55,34 @@ def test_staff_export_their_own_profile_and_see_no_erase_link(login, api):
 def test_export_needs_a_login(api, client):
     assert api.get("/me/export").status_code == 401
     assert client.get("/account/export").status_code == 302
+
+
+def test_the_export_holds_applications_interview_bookings_the_job_profile_and_messages(login):
+    """What the employer features keep about a seeker is theirs to read too: the applications (with when
+    they agreed to share their details), interview bookings, the matching profile and the inbox."""
+    from leye_events.employers import applications, interviews
+    from leye_events.matching.models import Education, SeekerProfile
+
+    from ..employers.helpers import make_booth, make_employer, make_fair, make_post, make_slot
+    from ..factories import make_registration
+
+    fair = make_fair(title="导出测试专场")
+    employer = make_employer(fair.station, name="导出测试科技")
+    post = make_post(employer, title="数据分析助理")
+    make_booth(fair, employer, [post])
+    slot = make_slot(fair, employer, post=post)
+    seeker = make_user(Role.SEEKER, fair.station, name="导出者")
+    make_registration(fair, seeker)
+    interviews.book(slot.id, seeker)
+    applications.apply(post, seeker, share_profile=True, event_id=fair.id)
+    db.session.add(SeekerProfile(seeker_id=seeker.id, education=Education.BACHELOR, skills="Excel"))
+    db.session.commit()
+
+    data = login(seeker).get("/account/export").get_json()
+    [application] = data["applications"]
+    assert application["post"] == "数据分析助理" and application["employer"] == "导出测试科技"
+    assert application["status"] == "applied" and application["shared_at"]
+    [booking] = data["interview_bookings"]
+    assert booking["employer"] == "导出测试科技" and booking["status"] == "booked" and booking["starts_at"]
+    assert data["job_profile"]["education"] == "bachelor" and data["job_profile"]["skills"] == "Excel"
+    assert any("导出测试科技" in m["title"] for m in data["messages"])

@@ -264,3 +264,16 @@ def test_employer_pages_send_back_to_this_site_only(login, target):
     organizer = login(make_user(Role.ORGANIZER, station))
     answer = organizer.post(f"/posts/{post.id}/status", data={"status": "closed", "next": target})
     assert answer.status_code == 302 and answer.headers["Location"] == f"/posts/{post.id}"
+
+
+def test_no_template_uses_an_inline_event_handler():
+    """The Content-Security-Policy allows no inline script: an ``onclick=""`` is a button that does nothing
+    (the booth list's and the interview schedule's print buttons were). ``data-print`` works instead."""
+    import pathlib
+    import re
+
+    templates = pathlib.Path(__file__).resolve().parents[2] / "leye_events" / "templates"
+    handler = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
+    offenders = [str(path.relative_to(templates)) for path in sorted(templates.rglob("*.html"))
+                 if handler.search(path.read_text(encoding="utf-8"))]
+    assert offenders == []
