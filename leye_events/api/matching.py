@@ -151,12 +151,14 @@ def post_referral_result(referral_id: int):
 @bp.get("/posts/<int:post_id>/referrals")
 @require_roles(*ANY_ROLE)
 def get_post_referrals(post_id: int):
-    """Referrals to the post, like applications: name, phone, school, graduation year (never the category)."""
+    """Referrals to the post, like applications: name, phone, school, graduation year (never the category,
+    nor the case: the employer sees this list)."""
     rows = referrals.referrals_of_post(post_id, viewer=api_user())
     result = []
     for referral, consent in rows:
         seeker = referral.case.seeker
-        result.append({**referral_json(referral), "consent": consent.method.value,
+        shown = {key: value for key, value in referral_json(referral).items() if key != "case_id"}
+        result.append({**shown, "consent": consent.method.value,
                        "seeker": {"id": seeker.id, "name": seeker.name, "phone": seeker.phone,
                                   "school": seeker.school, "graduation_year": seeker.graduation_year}})
     return jsonify({"referrals": result})

@@ -90,7 +90,7 @@ def test_the_employer_sees_referrals_like_applications(api):
     body = api.as_(employer_user).get(f"/posts/{post.id}/referrals").get_json()
     (item,) = body["referrals"]
     assert item["seeker"]["phone"] == seeker.phone and item["consent"] == "online"
-    assert "category" not in item["seeker"]
+    assert "category" not in item["seeker"] and "case_id" not in item  # never the case
     outsider = make_user(Role.EMPLOYER, employer_id=make_post("别的公司", title="y").employer_id)
     for user in (outsider, place.door, Station().counselor, seeker):
         assert api.as_(user).get(f"/posts/{post.id}/referrals").status_code == 403
