@@ -7,12 +7,15 @@ bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
-    """The page language: an explicit ``lang`` argument, then the visitor's choice, then zh_CN."""
+    """The page language: an explicit ``lang`` argument (kept for the visitor's next pages, as the
+    footer switch is), then the visitor's choice, then zh_CN."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # CLI commands, background work: the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     asked = request.args.get("lang")
     if asked in languages:
+        if not request.path.startswith("/api/") and session.get("lang") != asked:
+            session["lang"] = asked  # a shared ?lang=en link stays English after a redirect
         return asked
     chosen = session.get("lang")
     return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -345,3 +345,9 @@ def test_stations_list_grouped_by_kind(client):
     assert html.index("<h2>街道乐业空间") < html.index("<h2>园区乐业空间") < html.index("<h2>高校乐业空间")
     assert html.index("殷行街道乐业空间") < html.index("创智天地园区乐业空间") < html.index("复旦大学乐业空间")
     assert "1 个近期活动" in html
+
+
+def test_a_lang_argument_is_kept_for_the_next_pages(client):
+    assert 'lang="en"' in client.get("/stations?lang=en").get_data(as_text=True)
+    assert 'lang="en"' in client.get("/stations").get_data(as_text=True)
+    assert 'lang="zh-CN"' in client.get("/stations?lang=zh_CN").get_data(as_text=True)
