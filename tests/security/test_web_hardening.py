@@ -253,3 +253,14 @@ def test_account_page_ends_other_sessions_and_revokes_tokens(login, client):
     token_id = db.session.execute(db.select(ApiToken.id).filter_by(user_id=user.id)).scalar_one()
     here.post(f"/account/tokens/{token_id}/revoke")
     assert client.get("/api/v1/me", headers=auth_header(token)).status_code == 401
+
+
+def test_no_template_uses_an_inline_event_handler_the_csp_would_block():
+    """script-src has no 'unsafe-inline': onclick="…" and the like silently do nothing in the browser."""
+    import pathlib
+    import re
+
+    templates = pathlib.Path(__file__).resolve().parents[2] / "leye_events" / "templates"
+    handler = re.compile(r"<[^>]*\son[a-z]+\s*=", re.IGNORECASE)
+    offenders = [str(path.relative_to(templates)) for path in templates.rglob("*.html") if handler.search(path.read_text())]
+    assert offenders == []
