@@ -199,3 +199,17 @@ def test_an_employer_account_has_a_profile_and_an_account_page(client, login):
     browser = login(recruiter)
     assert browser.get("/account").status_code == 200
     assert "我的单位" in browser.get("/posts").get_data(as_text=True)
+
+
+def test_staff_of_another_station_get_no_schedule_link_they_cannot_open(login):
+    fair = make_fair()
+    employer = make_employer(fair.station)
+    make_booth(fair, employer)
+    elsewhere = make_user(Role.ORGANIZER, station=make_station())
+    browser = login(elsewhere)
+    page = browser.get(f"/manage/employers/{employer.id}").get_data(as_text=True)
+    assert fair.title in page
+    assert f"/events/{fair.id}/interview-schedule" not in page
+    assert browser.get(f"/events/{fair.id}/interview-schedule").status_code == 403
+    own = login(make_user(Role.ORGANIZER, station=fair.station)).get(f"/manage/employers/{employer.id}")
+    assert f"/events/{fair.id}/interview-schedule" in own.get_data(as_text=True)
