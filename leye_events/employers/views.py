@@ -285,7 +285,8 @@ def manage_detail(employer_id: int):
                            booths=services.booths_of_employer(employer.id), fairs=fairs,
                            can_edit=access.may_edit_employer(current_user, employer),
                            EDUCATION_LABELS=EDUCATION_LABELS, results=APPLICATION_RESULTS,
-                           applicants={p.id: applications.applications_for_post(p) for p in posts})
+                           applicants={p.id: applications.applications_for_post(p) for p in posts
+                                       if access.may_see_applicants(current_user, p)})
 
 
 @bp.post("/manage/employers/<int:employer_id>/edit")

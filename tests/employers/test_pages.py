@@ -213,3 +213,19 @@ def test_staff_of_another_station_get_no_schedule_link_they_cannot_open(login):
     assert browser.get(f"/events/{fair.id}/interview-schedule").status_code == 403
     own = login(make_user(Role.ORGANIZER, station=fair.station)).get(f"/manage/employers/{employer.id}")
     assert f"/events/{fair.id}/interview-schedule" in own.get_data(as_text=True)
+
+
+def test_staff_page_of_an_employer_shows_applicants_only_to_its_station_and_masked(login):
+    employer = make_employer(make_station(), name="杨浦某公司")
+    post = make_post(employer, title="质检员")
+    seeker = make_user(Role.SEEKER, name="投递人乙", phone="13912345678")
+    db.session.add(Application(post=post, employer_id=employer.id, seeker=seeker, note=""))
+    db.session.commit()
+    elsewhere = login(make_user(Role.ORGANIZER, station=make_station())).get(f"/manage/employers/{employer.id}")
+    page = elsewhere.get_data(as_text=True)
+    assert "质检员" in page and "投递人乙" not in page and "13912345678" not in page and "5678" not in page
+    own = login(make_user(Role.COUNSELOR, station=employer.station)).get(f"/manage/employers/{employer.id}")
+    page = own.get_data(as_text=True)
+    assert "投递人乙" in page and "13912345678" not in page and "139****5678" in page
+    recruiter = login(make_recruiter(employer)).get("/employer").get_data(as_text=True)
+    assert "13912345678" in recruiter, "the seeker shared the number with the employer"
