@@ -229,3 +229,15 @@ def test_staff_page_of_an_employer_shows_applicants_only_to_its_station_and_mask
     assert "投递人乙" in page and "13912345678" not in page and "139****5678" in page
     recruiter = login(make_recruiter(employer)).get("/employer").get_data(as_text=True)
     assert "13912345678" in recruiter, "the seeker shared the number with the employer"
+
+
+def test_an_organizer_is_offered_only_the_own_stations_fairs_for_a_booth(login):
+    own = make_fair(title="本站招聘会")
+    other = make_fair(title="别站招聘会")
+    employer = make_employer(other.station)
+    organizer = login(make_user(Role.ORGANIZER, station=own.station))
+    page = organizer.get(f"/manage/employers/{employer.id}").get_data(as_text=True)
+    form = page.split('id="event_id"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{own.id}"' in form and f'value="{other.id}"' not in form
+    admin = login(make_user(Role.ADMIN)).get(f"/manage/employers/{employer.id}").get_data(as_text=True)
+    assert f'value="{other.id}"' in admin and f'value="{own.id}"' in admin
