@@ -262,7 +262,11 @@ def percent(value: float | None) -> str:
 
 def bar_chart(items: list[tuple[str, int]], *, title: str, color: str = "#c8102e") -> Markup:
     """A horizontal bar chart as inline SVG (no script): one labelled bar per item."""
-    label_width, bar_width, row, width = 150, 220, 26, 420
+    label_width, bar_width, row = 150, 220, 26
+    # Room for the longest label at font-size 13: about 13 units a CJK character, 7 a Latin one (English).
+    longest = max((sum(13 if ord(char) > 0x2E7F else 7 for char in label) for label, _ in items), default=0)
+    label_width = max(label_width, longest + 12)
+    width = label_width + bar_width + 50
     height = row * max(len(items), 1) + 8
     top = max((value for _, value in items), default=0) or 1
     parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '

@@ -291,15 +291,17 @@ def manage_create():
 def manage_detail(employer_id: int):
     employer = services.employer_or_404(employer_id)
     posts = db.session.execute(services.posts_query(current_user, employer_id=employer.id, include_closed=True)).scalars().all()
-    fairs = db.session.execute(db.select(Event).where(Event.kind.in_(services.FAIR_KINDS),
-                                                      Event.status != EventStatus.CANCELLED)
-                               .order_by(Event.id.desc()).limit(50)).scalars().all()
+    fairs_query = db.select(Event).where(Event.kind.in_(services.FAIR_KINDS), Event.status != EventStatus.CANCELLED)
+    if current_user.role != Role.ADMIN:  # an organizer may put employers only at the station's own fairs
+        fairs_query = fairs_query.where(Event.station_id == current_user.station_id)
+    fairs = db.session.execute(fairs_query.order_by(Event.id.desc()).limit(50)).scalars().all()
     return render_template("employers/manage_detail.html", employer=employer, posts=posts,
                            visits=services.visits_of(employer), accounts=services.employer_accounts(employer),
                            booths=services.booths_of_employer(employer.id), fairs=fairs,
                            can_edit=access.may_edit_employer(current_user, employer),
                            EDUCATION_LABELS=EDUCATION_LABELS, results=APPLICATION_RESULTS,
-                           applicants={p.id: applications.applications_for_post(p) for p in posts})
+                           applicants={p.id: applications.applications_for_post(p) for p in posts
+                                       if access.may_see_applicants(current_user, p)})
 
 
 @bp.post("/manage/employers/<int:employer_id>/edit")

@@ -164,7 +164,8 @@ def set_preferences(user: User, *, notify_sms: bool | None = None, notify_email:
 def event_deliveries(event_id: int) -> list[Notification]:
     """What was sent for an event, on which channel, and what failed (organizers' view)."""
     return db.session.execute(
-        db.select(Notification).where(Notification.event_id == event_id, Notification.channel != Channel.INBOX)
+        db.select(Notification).where(Notification.event_id == event_id,
+                                      Notification.channel.not_in((Channel.INBOX, Channel.FANOUT)))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     ).scalars().all()
 
@@ -200,8 +201,8 @@ def send_notice(event, text: str, *, actor) -> int:
 def delivery_summary(event_id: int) -> dict:
     """Counts of an event's SMS and e-mail messages by status (``{"sent": 12, "failed": 1, …}``)."""
     rows = db.session.execute(
-        db.select(Notification.status, func.count()).where(Notification.event_id == event_id,
-                                                           Notification.channel != Channel.INBOX)
+        db.select(Notification.status, func.count()).where(
+            Notification.event_id == event_id, Notification.channel.not_in((Channel.INBOX, Channel.FANOUT)))
         .group_by(Notification.status)
     ).all()
     return {status.value: count for status, count in rows}

@@ -43,17 +43,23 @@ def open_cover(event: Event) -> Image.Image | None:
 
 
 def _checked_image(data: bytes) -> Image.Image:
-    """The upload decoded, or ServiceError ``invalid_image`` for anything that is not a usable photo."""
+    """The upload decoded, or ServiceError ``invalid_image`` for anything that is not a usable photo
+    (``image_too_large`` past MAX_PIXELS)."""
     invalid = ServiceError("invalid_image", _("请上传 JPG、PNG 或 WebP 图片，至少 %(n)d×%(n)d 像素。", n=MIN_SIDE),
                            field="cover")
+    too_large = ServiceError("image_too_large", _("图片像素过多，请缩小或截图后再上传。"), field="cover")
     try:
         probe = Image.open(io.BytesIO(data))
-        if probe.format not in ACCEPTED_FORMATS or probe.width * probe.height > MAX_PIXELS:
+        if probe.format not in ACCEPTED_FORMATS:
             raise invalid
+        if probe.width * probe.height > MAX_PIXELS:
+            raise too_large
         probe.verify()
         image = Image.open(io.BytesIO(data))
         image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+    except Image.DecompressionBombError as error:  # far past MAX_PIXELS: Pillow refuses it when opening
+        raise too_large from error
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise invalid from error
     if min(image.size) < MIN_SIDE:
         raise invalid

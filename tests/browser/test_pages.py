@@ -86,3 +86,30 @@ def test_unknown_event_shows_a_page_not_a_crash(phone_page):
     response = phone_page.goto("/events/999999")
     assert response.status == 404
     expect(phone_page.locator("footer")).to_be_visible()
+
+
+def test_fact_lists_fit_a_phone_with_a_long_email_and_in_english(phone_page):
+    """.facts is a two-column grid: a long e-mail (account page) or long English terms (figures) pushed
+    the page wider than the screen."""
+    from leye_events.accounts.models import Role
+
+    from ..factories import PASSWORD, make_user
+
+    page = phone_page
+    # is_mobile lets the page zoom out to what is wider, so innerWidth grows with it: measure against 390.
+    station = make_station(slug="xinjiangwancheng", name="新江湾城街道乐业空间")
+    counselor = make_user(Role.COUNSELOR, station=station, email="counselor.xinjiangwancheng.second@demo.leye")
+    page.goto("/login")
+    page.fill("input[name=login]", counselor.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("input[name=password]")).to_have_count(0)
+    page.goto("/account")
+    assert _page_width(page) <= 390, "the account page scrolls sideways on a 390 px screen"
+    page.goto("/figures?lang=en")
+    expect(page.locator("#figures")).to_be_visible()
+    assert _page_width(page) <= 390, "the English figures page scrolls sideways on a 390 px screen"
+
+
+def _page_width(page) -> int:
+    return page.evaluate("document.documentElement.scrollWidth")

@@ -151,3 +151,16 @@ def test_each_figure_shows_its_definition_next_to_it(counted, login):
     employed = figures_list.split('id="fig-employed"')[1]
     assert employed.index("fig-def") < employed.index("<dt>")
     assert "入职日期在所选时间段内" in employed.split("<dt>")[0]
+
+
+def test_bar_chart_leaves_room_for_long_english_labels():
+    """Labels are right-aligned before the bars: a fixed 150-unit column cut English categories off on the
+    left ("…aduate not yet employed")."""
+    import re
+
+    label = "Person with employment difficulties"
+    svg = str(figures.bar_chart([(label, 2), ("Other", 1)], title="t"))
+    label_end = float(re.search(r'<text x="([\d.]+)"[^>]*text-anchor="end"', svg).group(1))
+    assert label_end >= len(label) * 7, "at 13 units a Latin letter is about 7 wide"
+    chinese = str(figures.bar_chart([("离校未就业高校毕业生", 2)], title="t"))
+    assert 'viewBox="0 0 420 ' in chinese, "Chinese labels keep the chart as it was"

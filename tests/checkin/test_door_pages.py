@@ -372,3 +372,13 @@ def test_ticket_url_check_in_access(client, login, event):
     assert login(registration.seeker).post(path).status_code == 403
     assert login(door_staff(event)).post("/tickets/not-a-real-code-0000/check-in").status_code == 404
     assert ok_rows(registration) == []
+
+
+def test_in_english_a_second_scan_says_already_checked_in_not_the_success_words(door, event):
+    import json
+
+    html = door.get(url(event, "?lang=en")).get_data(as_text=True)
+    config = json.loads(re.search(r'<script type="application/json" id="door-config">(.*?)</script>', html, re.S).group(1))
+    texts = config["text"]
+    assert texts["ok"] == "Checked in"
+    assert texts["already"].startswith("Already checked in"), texts["already"]

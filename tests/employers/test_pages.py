@@ -225,3 +225,45 @@ def test_a_post_is_edited_on_a_page_by_its_employer_and_by_staff_only(login):
     other = login(make_recruiter(make_employer(station)))
     assert other.get(f"/posts/{post.id}/edit").status_code == 403
     assert login(make_user(Role.SEEKER)).post(f"/posts/{post.id}/edit", data={"title": "x"}).status_code == 403
+
+
+def test_staff_of_another_station_get_no_schedule_link_they_cannot_open(login):
+    fair = make_fair()
+    employer = make_employer(fair.station)
+    make_booth(fair, employer)
+    elsewhere = make_user(Role.ORGANIZER, station=make_station())
+    browser = login(elsewhere)
+    page = browser.get(f"/manage/employers/{employer.id}").get_data(as_text=True)
+    assert fair.title in page
+    assert f"/events/{fair.id}/interview-schedule" not in page
+    assert browser.get(f"/events/{fair.id}/interview-schedule").status_code == 403
+    own = login(make_user(Role.ORGANIZER, station=fair.station)).get(f"/manage/employers/{employer.id}")
+    assert f"/events/{fair.id}/interview-schedule" in own.get_data(as_text=True)
+
+
+def test_staff_page_of_an_employer_shows_applicants_only_to_its_station_and_masked(login):
+    employer = make_employer(make_station(), name="杨浦某公司")
+    post = make_post(employer, title="质检员")
+    seeker = make_user(Role.SEEKER, name="投递人乙", phone="13912345678")
+    db.session.add(Application(post=post, employer_id=employer.id, seeker=seeker, note=""))
+    db.session.commit()
+    elsewhere = login(make_user(Role.ORGANIZER, station=make_station())).get(f"/manage/employers/{employer.id}")
+    page = elsewhere.get_data(as_text=True)
+    assert "质检员" in page and "投递人乙" not in page and "13912345678" not in page and "5678" not in page
+    own = login(make_user(Role.COUNSELOR, station=employer.station)).get(f"/manage/employers/{employer.id}")
+    page = own.get_data(as_text=True)
+    assert "投递人乙" in page and "13912345678" not in page and "139****5678" in page
+    recruiter = login(make_recruiter(employer)).get("/employer").get_data(as_text=True)
+    assert "13912345678" in recruiter, "the seeker shared the number with the employer"
+
+
+def test_an_organizer_is_offered_only_the_own_stations_fairs_for_a_booth(login):
+    own = make_fair(title="本站招聘会")
+    other = make_fair(title="别站招聘会")
+    employer = make_employer(other.station)
+    organizer = login(make_user(Role.ORGANIZER, station=own.station))
+    page = organizer.get(f"/manage/employers/{employer.id}").get_data(as_text=True)
+    form = page.split('id="event_id"', 1)[1].split("</select>", 1)[0]
+    assert f'value="{own.id}"' in form and f'value="{other.id}"' not in form
+    admin = login(make_user(Role.ADMIN)).get(f"/manage/employers/{employer.id}").get_data(as_text=True)
+    assert f'value="{other.id}"' in admin and f'value="{own.id}"' in admin

@@ -97,3 +97,12 @@ def test_station_report_includes_feedback(client, login):
     page = login(organizer).get("/figures")
     assert page.status_code == 200
     assert "平均 4.5 分（2 人评价）" in page.text
+
+
+def test_one_rating_in_english_is_not_1_ratings(client, login):
+    registration = make_registration(make_event())
+    attend(registration)
+    assert post_feedback(client, registration, {"rating": 4}).status_code == 201
+    organizer = make_user(Role.ORGANIZER, station=registration.event.station)
+    page = login(organizer).get(f"/manage/events/{registration.event.id}/feedback?lang=en").text
+    assert "1 ratings" not in page and "Ratings: 1" in page

@@ -136,3 +136,20 @@ def test_door_accounts_land_on_the_door_page_after_login(client):
     other = client.application.test_client()
     response = other.post("/login", data={"login": seeker.email or seeker.phone, "password": PASSWORD})
     assert response.status_code == 302 and response.headers["Location"].endswith("/")
+
+
+def test_a_cover_with_too_many_pixels_is_told_so_not_that_it_is_too_small(app, login, tmp_path, monkeypatch):
+    """A 50-megapixel phone photo passes every other rule: the message must say what is wrong with it."""
+    from leye_events.sharing import covers
+
+    monkeypatch.setattr(covers, "MAX_PIXELS", 1_000_000)  # stands in for 40 MP without a 50 MP test image
+    app.config["COVER_STORAGE_DIR"] = str(tmp_path)
+    try:
+        event = make_event()
+        web = login(make_user(Role.ORGANIZER, station=event.station))
+        response = web.post(f"/manage/events/{event.id}/cover", data={"cover": (io.BytesIO(_jpeg()), "big.jpg")},
+                            content_type="multipart/form-data")
+        assert response.status_code == 200
+        assert "至少 320×320" not in response.text and "像素过多" in response.text
+    finally:
+        app.config.pop("COVER_STORAGE_DIR")

@@ -140,3 +140,16 @@ def test_the_account_page_turns_email_off(login):
     assert response.headers["Location"].endswith("/account#notifications")
     db.session.refresh(seeker)
     assert seeker.notify_sms is True and seeker.notify_email is False
+
+
+def test_the_notice_fanout_job_is_not_listed_as_an_email(login, gateway):
+    """The notice is queued as one internal fanout row; it is no SMS or e-mail to anyone."""
+    event = make_event(title="秋季校园招聘会")
+    make_registration(event, make_user(email=None))
+    client = login(make_user(Role.ORGANIZER, station=event.station))
+    client.post(f"/manage/events/{event.id}/notifications", data={"text": "入场请带身份证。"})
+    for _worker_ran in (False, True):
+        page = client.get(f"/manage/events/{event.id}/notifications").get_data(as_text=True)
+        assert f"notice:{event.id}:" not in page
+        assert page.count('class="delivery-') == (1 if _worker_ran else 0)
+        run_worker()
