@@ -12,6 +12,8 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..accounts.models import User
 from ..audit.services import record
@@ -71,27 +73,36 @@ def notify(user: User, message: Message) -> int:
 
 
 def notify_many(messages: Iterable[tuple[User, Message]]) -> int:
-    """Write many messages at once (one query for duplicates, one bulk insert). Rows whose
-    ``dedupe_key`` already exists are left out; a concurrent writer of the same key makes the
-    unique index refuse the insert (callers that race, like reminders, catch ``IntegrityError``)."""
+    """Write many messages at once; returns the rows written. Rows whose ``dedupe_key`` already exists
+    (written before, or by a concurrent writer) are skipped by the insert itself (``ON CONFLICT DO
+    NOTHING``), so a registration pays one statement for its messages while it holds the event's lock."""
     now = utcnow()
     rows = [row for user, message in messages for row in _rows_for(user, message, now)]
-    if not rows:
-        return 0
-    existing = set()
-    keys = [row["dedupe_key"] for row in rows]
-    for start in range(0, len(keys), 500):
-        existing.update(db.session.execute(
-            db.select(Notification.dedupe_key).where(Notification.dedupe_key.in_(keys[start:start + 500]))
-        ).scalars())
-    rows = [row for row in rows if row["dedupe_key"] not in existing]
     seen = set()
     rows = [row for row in rows if not (row["dedupe_key"] in seen or seen.add(row["dedupe_key"]))]
-    if rows:
-        db.session.execute(db.insert(Notification), rows)
-        if any(row["status"] == DeliveryStatus.PENDING for row in rows):
-            db.session.info[QUEUE_FLAG] = True
-    return len(rows)
+    if not rows:
+        return 0
+    written = _insert_skipping_duplicates(rows)
+    if written and any(row["status"] == DeliveryStatus.PENDING for row in rows):
+        db.session.info[QUEUE_FLAG] = True
+    return written
+
+
+INSERT_CHUNK = 500  # rows per statement: well under SQLite's and PostgreSQL's parameter limits
+
+
+def _insert_skipping_duplicates(rows: list[dict]) -> int:
+    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # One cached statement executed for many rows (SQLAlchemy's "insertmanyvalues"), returning the ids of
+    # the rows written: rows skipped as duplicates return nothing, and rowcount is not portable.
+    statement = (insert(Notification.__table__).on_conflict_do_nothing(index_elements=["dedupe_key"])
+                 .returning(Notification.__table__.c.id))
+    keys = sorted({key for row in rows for key in row})
+    written = 0
+    for start in range(0, len(rows), INSERT_CHUNK):
+        chunk = [{key: row.get(key) for key in keys} for row in rows[start:start + INSERT_CHUNK]]
+        written += len(db.session.connection().execute(statement, chunk).all())
+    return written
 
 
 def notify_registrants(event, kind: NotificationKind, cause: str, text: str = "") -> None:
