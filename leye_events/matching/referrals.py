@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from ..accounts.models import Role, User
 from ..audit.services import record
 from ..cases.models import Case, CaseEntry, CaseStatus, EntryKind, Outcome, Referral, ReferralResult
-from ..cases.services import case_for, may_work_case
-from ..core.errors import Conflict, Forbidden, NotFound, ServiceError
+from ..cases.services import case_for, may_work_case, referral_or_404
+from ..core.errors import Conflict, Forbidden, ServiceError
 from ..core.timeutil import to_local, utcnow
 from ..employers.models import APPLICATION_RESULTS, ApplicationStatus, PostStatus
 from ..extensions import db
@@ -75,13 +75,6 @@ def refer(seeker_id, *, actor: User, post_id, consent, note=None) -> Referral:
                     "consent": method.value, "matching": True})
     record("matching.referral", case, actor=actor, station_id=case.station_id, referral_id=referral.id,
            consent=method.value)
-    return referral
-
-
-def referral_or_404(referral_id) -> Referral:
-    referral = db.session.get(Referral, referral_id) if isinstance(referral_id, int) else None
-    if referral is None:
-        raise NotFound("not_found", _("推荐记录不存在。"))
     return referral
 
 

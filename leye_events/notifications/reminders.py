@@ -6,8 +6,6 @@ many workers this runs; the unique ``dedupe_key`` settles a race between two of 
 """
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
-
 from ..booking.models import Registration, RegistrationStatus
 from ..core.db import begin_locking_transaction
 from ..events.models import Event, EventSession, EventStatus
@@ -47,10 +45,6 @@ def write_due_reminders(now: datetime) -> int:
         label = _offset_for(session.starts_at, now, registration.confirmed_at or registration.created_at)
         if label:
             messages.append((registration.seeker, reminder_message(registration, session, label)))
-    try:
-        written = notify_many(messages)
-        db.session.commit()
-    except IntegrityError:  # another worker wrote the same reminders a moment ago
-        db.session.rollback()
-        written = 0
+    written = notify_many(messages)  # what another worker wrote a moment ago is skipped
+    db.session.commit()
     return written
