@@ -189,9 +189,12 @@ PATHS = {
             description="Counselors: prospects never contacted, people whose next contact date has come, no-shows "
                         "of the last 14 days not contacted since; oldest first, at most 200. Cases of other "
                         "counselors and employed or closed cases are left out.",
-            parameters=[query("unmask", "1: full names and phones (audited)", {"type": "string", "enum": ["1"]})],
+            parameters=[query("unmask", "1: full names and phones (audited; needs a reason)",
+                              {"type": "string", "enum": ["1"]}),
+                        query("reason", "Why the names and phones are needed; required with unmask=1 "
+                              "(422 reason_required without)", {"type": "string", "minLength": 2, "maxLength": 200})],
             responses={"200": ok("Due contacts", {"type": "object", "properties": {
-                "calls": {"type": "array", "items": ref("CallItem")}}}), **errors(401, 403)},
+                "calls": {"type": "array", "items": ref("CallItem")}}}), **errors(401, 403, 422)},
         )
     },
     "/outreach/counts": {

@@ -6,7 +6,7 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from ..accounts.models import Role
-from ..audit.services import record
+from ..audit.services import clean_reason, record
 from ..core.errors import Forbidden, ServiceError
 from ..core.masking import mask_name, mask_phone
 from ..core.timeutil import isoformat_local, utcnow
@@ -57,12 +57,15 @@ def call_item_json(item: services.CallItem, *, unmask: bool) -> dict:
 @bp.get("/outreach/calls")
 @require_roles(Role.COUNSELOR)
 def get_call_list():
-    """The caller's due contacts, oldest first; names and phones masked unless ``unmask=1`` (audited)."""
+    """The caller's due contacts, oldest first; names and phones masked unless ``unmask=1`` with a
+    ``reason`` (422 ``reason_required`` without; audited with it)."""
     user = api_user()
-    items = services.call_list(user)
     unmask = request.args.get("unmask") == "1"
+    reason = clean_reason(request.args.get("reason")) if unmask else None
+    items = services.call_list(user)
     if unmask:
-        record("outreach.calls_unmasked", user, actor=user, station_id=user.station_id, count=len(items))
+        record("outreach.calls_unmasked", user, actor=user, station_id=user.station_id, count=len(items),
+               reason=reason)
     db.session.commit()  # cases of no-shows created on first sight, the audit entry
     return jsonify({"calls": [call_item_json(item, unmask=unmask) for item in items]})
 

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from ..accounts.auth import roles_required
 from ..accounts.models import Role
-from ..audit.services import record
+from ..audit.services import clean_reason, record
 from ..core.errors import ServiceError
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -92,8 +92,14 @@ def calls():
     items = services.call_list(current_user)
     unmask = request.args.get("unmask") == "1"
     if unmask:
-        record("outreach.calls_unmasked", current_user, actor=current_user, station_id=current_user.station_id,
-               count=len(items))
+        try:
+            reason = clean_reason(request.args.get("reason"))
+        except ServiceError as error:
+            flash(error.message, "error")
+            unmask = False
+        else:
+            record("outreach.calls_unmasked", current_user, actor=current_user,
+                   station_id=current_user.station_id, count=len(items), reason=reason)
     now = utcnow()
     start = now - timedelta(days=COUNTS_DAYS)
     station_id = current_user.station_id

@@ -28,7 +28,9 @@ def test_call_list_shows_prospects_then_due_follow_ups_and_no_shows(api):
     assert [c["seeker"]["id"] for c in calls] == [first, second]
     assert calls[0]["reason"] == "never_contacted" and calls[0]["seeker"]["prospect"] is True
     assert calls[0]["seeker"]["name"] != "甲一" and "*" in calls[0]["seeker"]["phone"]
-    plain = api.as_(place.counselor).get("/outreach/calls?unmask=1").get_json()["calls"][0]["seeker"]
+    refused = api.as_(place.counselor).get("/outreach/calls?unmask=1")
+    assert refused.status_code == 422 and refused.get_json()["error"]["code"] == "reason_required"
+    plain = api.as_(place.counselor).get("/outreach/calls?unmask=1&reason=电话回访").get_json()["calls"][0]["seeker"]
     assert plain["name"] == "甲一" and plain["phone"] == "18600000011"
 
     tomorrow = (date.today() + timedelta(days=1)).isoformat()

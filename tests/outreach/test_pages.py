@@ -49,7 +49,8 @@ def test_call_list_page_masks_until_asked_and_logs_in_one_tap(login, api):
     seeker = db.session.execute(db.select(User).filter_by(phone="18600000061")).scalar_one()
     page = web.get("/outreach/calls").get_data(as_text=True)
     assert "18600000061" not in page and "王小二" not in page and f'id="s{seeker.id}"' in page
-    assert "18600000061" in web.get("/outreach/calls?unmask=1").get_data(as_text=True)
+    assert "18600000061" in web.get("/outreach/calls?unmask=1&reason=电话回访").get_data(as_text=True)
+    assert "18600000061" not in web.get("/outreach/calls?unmask=1").get_data(as_text=True)  # no reason, no number
     response = web.post(f"/outreach/contacts/{seeker.id}", data={"channel": "phone", "result": "reached", "note": "想找会计工作"})
     assert response.status_code == 302
     assert db.session.execute(db.select(Contact)).scalar_one().note == "想找会计工作"
