@@ -763,15 +763,9 @@ def _extensions() -> list:
     import importlib
     import pkgutil
 
-    names = sorted(m.name for m in pkgutil.iter_modules(_package_path())
-                   if m.name.startswith("openapi_"))
+    package = importlib.import_module(__package__)
+    names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("openapi_"))
     return [importlib.import_module(f"{__package__}.{name}") for name in names]
-
-
-def _package_path() -> list[str]:
-    import os
-
-    return [os.path.dirname(__file__)]
 
 
 def openapi_document() -> dict:
