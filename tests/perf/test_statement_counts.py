@@ -47,6 +47,7 @@ def test_first_scan_statements(client, door):
         response = _scan(client, token, code, event_id)
     assert response.get_json()["result"] == "ok"
     assert len(sql) <= BUDGET["first_scan"], str(sql)
+    print(sql)
 
 
 def test_duplicate_scan_statements(client, door):
