@@ -4,10 +4,10 @@ from ..employers.signals import application_result_recorded, application_submitt
 
 
 @attendance_recorded.connect
-def _on_attendance_recorded(checkin, **_kwargs):
+def _on_attendance_recorded(checkin, facts=None, **_kwargs):
     from .services import record_attendance
 
-    record_attendance(checkin)
+    record_attendance(checkin, facts)
 
 
 @attendance_withdrawn.connect

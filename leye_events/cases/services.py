@@ -395,8 +395,16 @@ def record_outcome(case: Case, *, actor: User, employer, post="", industry="", s
 
 # --- attendance, written by the check-in operation ---------------------------------------------
 
-def record_attendance(checkin: CheckIn) -> CaseEntry | None:
-    """Put a successful check-in on the seeker's case as a service record (same transaction)."""
+def record_attendance(checkin: CheckIn, facts: dict | None = None) -> CaseEntry | None:
+    """Put a successful check-in on the seeker's case as a service record (same transaction).
+
+    With ``facts`` (the check-in's fast path: seeker id, event and session titles, station) an
+    existing case gets its entry in one ``INSERT … SELECT`` and nothing is loaded (a new case costs
+    two statements more, as ``case_for`` would make it); None is then returned. Otherwise (no facts,
+    a case without a station) the entry is built through the ORM."""
+    if facts is not None and (_insert_attendance_entry(checkin, facts)
+                              or (_insert_case(facts) and _insert_attendance_entry(checkin, facts))):
+        return None
     registration = checkin.registration or (db.session.get(Registration, checkin.registration_id)
                                             if checkin.registration_id else None)
     if registration is None:
@@ -416,6 +424,40 @@ def record_attendance(checkin: CheckIn) -> CaseEntry | None:
             "method": checkin.method.value, "gate": checkin.gate or "",
         },
     )
+
+
+def _insert_attendance_entry(checkin: CheckIn, facts: dict) -> bool:
+    """The attendance entry on the seeker's existing case (one with a station), in one statement;
+    False when there is no such case (``case_for`` then creates it)."""
+    now = utcnow()
+    details = {"event_title": facts["event_title"], "event_kind": facts["event_kind"],
+               "session_title": facts["session_title"], "station_id": facts["station_id"],
+               "station_name": facts["station_name"], "method": checkin.method.value, "gate": checkin.gate or ""}
+    entries, cases = CaseEntry.__table__, Case.__table__
+    values = {"kind": EntryKind.ATTENDANCE, "occurred_at": checkin.scanned_at, "created_at": now,
+              "author_id": checkin.staff_id, "body": "", "details": details, "event_id": checkin.event_id,
+              "session_id": checkin.session_id, "registration_id": checkin.registration_id,
+              "checkin_id": checkin.id}
+    columns = [db.literal(value, type_=entries.c[name].type).label(name) for name, value in values.items()]
+    statement = entries.insert().from_select(
+        [*values, "case_id"],
+        db.select(*columns, cases.c.id).where(cases.c.seeker_id == facts["seeker_id"],
+                                              cases.c.station_id.is_not(None)),
+    ).returning(entries.c.id)
+    return db.session.execute(statement).first() is not None
+
+
+def _insert_case(facts: dict) -> bool:
+    """``case_for``'s new case in one statement; False when the seeker has one already."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Case.__table__).values(
+        seeker_id=facts["seeker_id"], station_id=facts["seeker_station_id"] or facts["station_id"],
+        category=facts["seeker_category"] or SeekerCategory.OTHER, status=CaseStatus.ACTIVE, plan="",
+    ).on_conflict_do_nothing().returning(Case.__table__.c.id)
+    return db.session.execute(statement).first() is not None
 
 
 def withdraw_attendance(checkin: CheckIn) -> CaseEntry | None:
