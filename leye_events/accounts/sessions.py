@@ -9,7 +9,8 @@ import time
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy import event
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ..audit.services import record
 from ..core.timeutil import utcnow
@@ -49,7 +50,8 @@ def user_for_login_id(login_id: str) -> User | None:
 
 # API tokens resolved lately in this worker: token hash → (monotonic deadline, the account's column
 # values). A hit costs no query; a revocation elsewhere bites when the entry's deadline passes
-# (``API_TOKEN_CACHE_SECONDS``), a revocation in this worker at once (``forget_cached_tokens``).
+# (``API_TOKEN_CACHE_SECONDS``), a revocation in this worker at once (``forget_cached_tokens``). So does a
+# change of an account: here at once, in other workers within the same seconds.
 _token_cache: dict[str, tuple[float, dict]] = {}
 _TOKEN_CACHE_MAX = 10_000
 _USER_COLUMNS = [column.key for column in User.__table__.columns]
@@ -93,6 +95,13 @@ def _attached(values: dict) -> User:
 def forget_cached_tokens() -> None:
     """Drop this worker's token cache (after a revocation, logout everywhere, disabling)."""
     _token_cache.clear()
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_changed_accounts(session, flush_context) -> None:
+    """An account changed in this worker (profile, role, station) is read afresh at its next request."""
+    if _token_cache and any(isinstance(row, User) for row in (*session.dirty, *session.deleted)):
+        _token_cache.clear()
 
 
 def end_login_session(user: User) -> None:
