@@ -43,8 +43,9 @@ def create_registration(event_id: int):
     body = p.json_body(allow_empty=True)
     attend = p.text(body, "attend")
     registration = services.register(event_id, api_user(), attend=None if attend is p.MISSING else attend)
+    body = registration_json(registration)  # before the commit expires what it reads
     db.session.commit()
-    return jsonify(registration_json(registration)), 201
+    return jsonify(body), 201
 
 
 @bp.get("/me/registrations")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..accounts.models import Role, SeekerCategory, User
 from ..audit.services import clean_reason, record
 from ..booking.models import Registration, RegistrationStatus
-from ..checkin.models import CheckIn, CheckInResult
+from ..checkin.models import CheckIn
 from ..core.errors import Forbidden, NotFound, ServiceError
 from ..core.timeutil import utcnow
 from ..events.models import Event, EventSession, EventStatus
@@ -501,8 +501,7 @@ def _ok_checkins_by_registration(registration_ids) -> dict[int, set[int]]:
         return {}
     rows = db.session.execute(
         db.select(CheckIn.registration_id, CheckIn.session_id).filter(
-            CheckIn.registration_id.in_(registration_ids), CheckIn.result == CheckInResult.OK,
-            CheckIn.undone_at.is_(None))
+            CheckIn.registration_id.in_(registration_ids), CheckIn.admitted)
     ).all()
     attended: dict[int, set[int]] = {}
     for registration_id, session_id in rows:

@@ -8,7 +8,7 @@ from ..booking.models import Registration
 from ..events.models import Event, EventSession
 from ..extensions import db
 from ..stations.models import Station
-from .models import CheckIn, CheckInResult
+from .models import CheckIn, admitted_condition
 
 _checkins = CheckIn.__table__
 _first = _checkins.alias("first_success")
@@ -40,7 +40,7 @@ def scan_facts(event_id: int, code: str, nonce: str | None) -> list:
         .outerjoin(registrations, registrations.c.ticket_code == code)
         .outerjoin(users, users.c.id == registrations.c.seeker_id)
         .outerjoin(_first, and_(_first.c.registration_id == registrations.c.id, _first.c.session_id == sessions.c.id,
-                                _first.c.result == CheckInResult.OK, _first.c.undone_at.is_(None)))
+                                admitted_condition(_first.c)))
     ).where(sessions.c.event_id == event_id)
     return db.session.execute(query).all()
 

@@ -4,7 +4,6 @@ import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -180,8 +179,7 @@ def first_success(registration_id: int, session_id: int) -> CheckIn | None:
         db.select(CheckIn).filter(
             CheckIn.registration_id == registration_id,
             CheckIn.session_id == session_id,
-            CheckIn.result == CheckInResult.OK,
-            CheckIn.undone_at.is_(None),
+            CheckIn.admitted,
         )
     ).scalar_one_or_none()
 
@@ -298,7 +296,7 @@ def _check_in_general(scan: Scan, staff: User, now: datetime | None) -> Outcome:
     return Outcome(checkin, first=first)
 
 
-def _check_in_fast(scan: Scan, staff, now: datetime | None) -> Outcome | None:
+def _check_in_fast(scan: Scan, staff: User, now: datetime | None) -> Outcome | None:
     """A door scan in three statements (``queries``): gather, decide in Python, insert with ``ON
     CONFLICT DO NOTHING`` on the one-success index, then the case entry through the signal. The
     index, not a lock, keeps one admission per session. None hands the scan to the general path:
@@ -307,11 +305,7 @@ def _check_in_fast(scan: Scan, staff, now: datetime | None) -> Outcome | None:
     if not (isinstance(scan.event_id, int) and 1 <= scan.event_id <= MAX_ID):
         return None
     if is_sqlite():
-        # Take the write lock before reading (no lock upgrade later). That commits, which would expire
-        # the account and cost a query to reload it: judge a snapshot of it instead.
-        staff = SimpleNamespace(id=staff.id, role=staff.role, station_id=staff.station_id, is_staff=staff.is_staff,
-                                is_authenticated=True)
-        begin_locking_transaction()
+        begin_locking_transaction(keep_loaded=True)  # the write lock before reading: no lock upgrade later
     nonce = (scan.nonce or "").strip() or None
     code = extract_code(scan.code)
     rows = queries.scan_facts(scan.event_id, code, nonce if nonce and len(nonce) <= MAX_LENGTHS["nonce"] else None)
@@ -456,7 +450,7 @@ def undo(checkin_id: int, *, staff: User, reason: str = "") -> CheckIn:
         raise NotFound("not_found", _("签到记录不存在。"))
     event = door_event(checkin.event_id, staff)
     reason = check_length("reason", reason if isinstance(reason, str) else "").strip()
-    if checkin.result != CheckInResult.OK or checkin.undone_at is not None:
+    if not checkin.admitted:
         raise ServiceError("not_undoable", _("只能撤销有效的签到记录。"))
     now = utcnow()
     door_open = checkin.session is not None and session_window_contains(checkin.session, now)
@@ -479,7 +473,7 @@ def session_counts(event: Event) -> dict[int, int]:
     """Successful, not undone check-ins per session id."""
     rows = db.session.execute(
         db.select(CheckIn.session_id, func.count())
-        .filter(CheckIn.event_id == event.id, CheckIn.result == CheckInResult.OK, CheckIn.undone_at.is_(None))
+        .filter(CheckIn.event_id == event.id, CheckIn.admitted)
         .group_by(CheckIn.session_id)
     ).all()
     return {session_id: count for session_id, count in rows}
@@ -490,7 +484,7 @@ def session_counts_by_method(event: Event) -> dict[int, dict[str, int]]:
     and through join links (method ``online``), side by side."""
     rows = db.session.execute(
         db.select(CheckIn.session_id, CheckIn.method, func.count())
-        .filter(CheckIn.event_id == event.id, CheckIn.result == CheckInResult.OK, CheckIn.undone_at.is_(None))
+        .filter(CheckIn.event_id == event.id, CheckIn.admitted)
         .group_by(CheckIn.session_id, CheckIn.method)
     ).all()
     counts: dict[int, dict[str, int]] = {}
@@ -504,7 +498,7 @@ def attendance_by_registration(event: Event) -> dict[int, dict[int, CheckIn]]:
     """{registration id: {session id: the successful check-in}} for an event."""
     rows = db.session.execute(
         db.select(CheckIn).filter(
-            CheckIn.event_id == event.id, CheckIn.result == CheckInResult.OK, CheckIn.undone_at.is_(None)
+            CheckIn.event_id == event.id, CheckIn.admitted
         )
     ).scalars()
     attendance: dict[int, dict[int, CheckIn]] = {}

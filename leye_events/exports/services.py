@@ -30,7 +30,7 @@ from sqlalchemy.orm import aliased
 from ..accounts.models import SEEKER_CATEGORY_LABELS, Role, SeekerCategory, User
 from ..audit.services import clean_reason, record
 from ..booking.models import REGISTRATION_STATUS_LABELS, Registration, RegistrationStatus
-from ..checkin.models import CheckIn, CheckInMethod, CheckInResult
+from ..checkin.models import CheckIn, CheckInMethod
 from ..core.errors import Forbidden, NotFound
 from ..core.masking import mask_name, mask_phone
 from ..core.spreadsheet import csv_row, keep_as_text
@@ -158,7 +158,7 @@ def attendance_query(plan: ExportPlan, statuses=None):
         columns.append(
             db.select(checkin.scanned_at)
             .where(checkin.registration_id == Registration.id, checkin.session_id == session_id,
-                   checkin.result == CheckInResult.OK, checkin.undone_at.is_(None))
+                   checkin.admitted)
             .limit(1)
             .scalar_subquery()
             .label(f"session_{session_id}")
@@ -167,7 +167,7 @@ def attendance_query(plan: ExportPlan, statuses=None):
     online_count = (
         db.select(func.count()).select_from(online)
         .where(online.registration_id == Registration.id, online.method == CheckInMethod.ONLINE,
-               online.result == CheckInResult.OK, online.undone_at.is_(None))
+               online.admitted)
         .scalar_subquery().label("online_checkins")
     )
     query = (

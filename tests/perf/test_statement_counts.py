@@ -22,8 +22,8 @@ BUDGET = {
     "first_scan": 4,  # token, gather, insert, case entry
     "first_scan_new_case": 6,  # the case is made on the seeker's first attendance: 2 more, once
     "duplicate_scan": 3,  # token, gather, insert
-    "confirmed_registration": 12,
-    "waitlisted_registration": 12,
+    "confirmed_registration": 6,  # token, event, registration, notification, audit, the seat (UPDATE)
+    "waitlisted_registration": 8,  # token, event, the event's row lock, last position, registration, …
     "home_page": 6,
     "event_page": 4,
     "door_page": 5,
