@@ -19,11 +19,6 @@ from datetime import datetime
 from typing import IO
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
 
@@ -279,6 +274,13 @@ def display_width(text: str) -> int:
 def write_xlsx(event: Event, rows, target: IO[bytes]) -> None:
     """Write the list as .xlsx to ``target``: bold frozen header, a column per session with check-in
     times, widths that fit, and a summary row. Written row by row (openpyxl's write-only mode)."""
+    # Imported here: openpyxl costs a worker ~19 MiB, and only exports need it.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("签到名单"))
     titles = headers(event)
