@@ -9,6 +9,7 @@ Who may do what:
 - organizers see the cases of their station without notes (and may not change them);
 - door staff and seekers see no case (a seeker sees their own history through ``seeker_history``).
 """
+import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -429,22 +430,30 @@ def record_attendance(checkin: CheckIn, facts: dict | None = None) -> CaseEntry 
 def _insert_attendance_entry(checkin: CheckIn, facts: dict) -> bool:
     """The attendance entry on the seeker's existing case (one with a station), in one statement;
     False when there is no such case (``case_for`` then creates it)."""
-    now = utcnow()
     details = {"event_title": facts["event_title"], "event_kind": facts["event_kind"],
                "session_title": facts["session_title"], "station_id": facts["station_id"],
                "station_name": facts["station_name"], "method": checkin.method.value, "gate": checkin.gate or ""}
-    entries, cases = CaseEntry.__table__, Case.__table__
-    values = {"kind": EntryKind.ATTENDANCE, "occurred_at": checkin.scanned_at, "created_at": now,
+    values = {"kind": EntryKind.ATTENDANCE, "occurred_at": checkin.scanned_at, "created_at": utcnow(),
               "author_id": checkin.staff_id, "body": "", "details": details, "event_id": checkin.event_id,
               "session_id": checkin.session_id, "registration_id": checkin.registration_id,
-              "checkin_id": checkin.id}
-    columns = [db.literal(value, type_=entries.c[name].type).label(name) for name, value in values.items()]
-    statement = entries.insert().from_select(
-        [*values, "case_id"],
-        db.select(*columns, cases.c.id).where(cases.c.seeker_id == facts["seeker_id"],
+              "checkin_id": checkin.id, "seeker_id": facts["seeker_id"]}
+    return db.session.execute(_attendance_entry_statement(), values).first() is not None
+
+
+_ENTRY_VALUES = ("kind", "occurred_at", "created_at", "author_id", "body", "details", "event_id", "session_id",
+                 "registration_id", "checkin_id")
+
+
+@functools.cache
+def _attendance_entry_statement():
+    """``INSERT INTO case_entries … SELECT …, cases.id FROM cases WHERE seeker_id = :seeker_id``, built once."""
+    entries, cases = CaseEntry.__table__, Case.__table__
+    columns = [db.bindparam(name, type_=entries.c[name].type).label(name) for name in _ENTRY_VALUES]
+    return entries.insert().from_select(
+        [*_ENTRY_VALUES, "case_id"],
+        db.select(*columns, cases.c.id).where(cases.c.seeker_id == db.bindparam("seeker_id"),
                                               cases.c.station_id.is_not(None)),
     ).returning(entries.c.id)
-    return db.session.execute(statement).first() is not None
 
 
 def _insert_case(facts: dict) -> bool:
