@@ -1,5 +1,5 @@
 """OpenAPI: employers, posts, booths, interview slots and bookings, applications."""
-from .openapi import (
+from .legacy_openapi import (
     CATEGORIES,
     NULLABLE_TIMESTAMP,
     TIMESTAMP,

@@ -1,6 +1,6 @@
 """OpenAPI: posters, workshop certificates and feedback (API.md, "Sharing and certificates")."""
 from ..feedback.models import MAX_COMMENT_LENGTH, MAX_RATING, MIN_RATING
-from .openapi import TIMESTAMP, body, errors, ok, operation, path_id, ref
+from .legacy_openapi import TIMESTAMP, body, errors, ok, operation, path_id, ref
 
 TAGS = ["experience"]  # sharing posters, workshop certificates and feedback
 

@@ -1,6 +1,6 @@
 """OpenAPI description of the notification endpoints: the inbox and SMS login codes.
 (``PATCH /me`` and the SMS-code variants of ``/auth/token`` and ``/seekers`` are in ``openapi.py``.)"""
-from .openapi import body, errors, ok, operation, path_id, ref
+from .legacy_openapi import body, errors, ok, operation, path_id, ref
 from .openapi_outreach import SEEKER_PROFILE_PROPERTIES
 
 TAGS = ["notifications"]

@@ -1,5 +1,5 @@
 """OpenAPI description of the online and hybrid events endpoints (see API.md, "Online and hybrid events")."""
-from .openapi import body, errors, ok, operation, path_id, ref
+from .legacy_openapi import body, errors, ok, operation, path_id, ref
 
 SCHEMAS = {
     "AttendRequest": {

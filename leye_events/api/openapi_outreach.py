@@ -5,7 +5,7 @@ from ..matching.services import LIMIT_MAX, PROFILE_LIMITS, SALARY_WISH_MAX
 from ..outreach.imports import MAX_IMPORT_BYTES
 from ..outreach.models import ContactChannel, ContactOutcome
 from ..outreach.services import NOTE_MAX
-from .openapi import TIMESTAMP, body, errors, json_content, nullable, ok, operation, path_id, query, ref
+from .legacy_openapi import TIMESTAMP, body, errors, json_content, nullable, ok, operation, path_id, query, ref
 
 TAGS = ["outreach", "matching"]
 DATE = {"type": "string", "format": "date", "description": "e.g. 2026-12-03"}

@@ -1,5 +1,5 @@
 """OpenAPI: personal-data rights (export, consent withdrawal, deletion) and the audit log."""
-from .openapi import body, errors, ok, operation, query, ref
+from .legacy_openapi import body, errors, ok, operation, query, ref
 
 TAGS = ["privacy"]
 
