@@ -6,16 +6,20 @@ unknown fields where the view always did (422 ``invalid_field``); elsewhere unkn
 from typing import Annotated, Literal
 
 from flask_babel import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from flask_babel import lazy_gettext as lazy
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, create_model
 
 from ..accounts.models import Role, SeekerCategory
 from ..accounts.services import NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from ..booking.models import Attend, RegistrationStatus
+from ..cases.models import CaseStatus, EntryKind
 from ..events import services as event_services
 from ..events.models import EventKind, EventMode, EventStatus
+from ..exports.services import FORMATS as EXPORT_FORMATS
+from ..outreach.figures import NAMES as OUTREACH_FIGURES
 from ..stations.models import StationKind
-from .schema import OptionalBody
-from .types import MAX_ID, CategoryText, QueryFrom, QueryTo, Timestamp, bounded, query_int, query_text
+from .schema import ForgivingBody, OptionalBody
+from .types import MAX_ID, CategoryText, QueryFrom, QueryTo, Timestamp, bounded, query_choice, query_int, query_text
 
 YEAR_MIN, YEAR_MAX = 1900, 2200
 MAX_PAGE = 100_000
@@ -48,7 +52,7 @@ class TokenRequest(BaseModel):
     login: StrictStr = Field(None, description="Email address or mainland mobile number")
     password: StrictStr = None
     phone: StrictStr = Field(None, description="Mainland mobile number")
-    sms_code: StrictStr = Field(None, pattern="^[0-9]{6}$")
+    sms_code: StrictStr = Field(None, json_schema_extra={"pattern": "^[0-9]{6}$"})
     label: StrictStr | None = Field(None, description="Optional name for the token (e.g. the device)")
 
 
@@ -67,7 +71,7 @@ class SeekerSignup(BaseModel):
     phone: StrictStr | None = Field(None, description="Mainland mobile number (11 digits, +86 allowed)")
     password: StrictStr | None = Field(None, json_schema_extra={"minLength": PASSWORD_MIN_LENGTH,
                                                                 "maxLength": PASSWORD_MAX_LENGTH})
-    sms_code: StrictStr | None = Field(None, pattern="^[0-9]{6}$")
+    sms_code: StrictStr | None = Field(None, json_schema_extra={"pattern": "^[0-9]{6}$"})
     email: StrictStr | None = Field(None, json_schema_extra={"format": "email"})
     category: CategoryText | None = Field(None, description="A code (" + ", ".join(c.value for c in SeekerCategory)
                                           + ") or its Chinese label, e.g. 离校未就业高校毕业生")
@@ -258,6 +262,12 @@ class Registrations(BaseModel):
     registrations: list[Registration]
 
 
+class RegistrationCancel(ForgivingBody):
+    """Optional; a body that is not of this shape is ignored."""
+
+    reason: StrictStr | None = Field(None, description="Kept with the registration (cut at 500 characters)")
+
+
 class RegistrationRequest(OptionalBody):
     attend: StrictStr | None = Field(None, json_schema_extra={"enum": Attend.values()},
                                      description="Hybrid events: how the seeker attends (default: the event's way)")
@@ -277,3 +287,123 @@ class TokenInfo(BaseModel):
 
 class TokenList(BaseModel):
     tokens: list[TokenInfo]
+
+
+# --- cases and figures -------------------------------------------------------------------------
+
+class CaseSeeker(BaseModel):
+    id: int
+    name: str
+    phone: str | None = Field(description="Masked, e.g. 138****5678")
+    school: str | None = None
+    graduation_year: int | None = None
+
+
+class NamedStation(BaseModel):
+    slug: str
+    name: str
+
+
+class Person(BaseModel):
+    id: int
+    name: str
+
+
+class CaseEntry(BaseModel):
+    """One timeline item. `registration` and unlogged `no_show` items are derived from the bookings
+    (`derived`: true); a withdrawn attendance (its check-in was undone) has `withdrawn_at`."""
+
+    kind: EntryKind
+    at: LocalTime
+    title: str
+    body: str | None = None
+    author: str | None = None
+    event_id: int | None = None
+    session_id: int | None = None
+    withdrawn_at: LocalTime | None = None
+    derived: bool = None
+    details: dict = Field(None, description="Kind-specific: event_title, session_title, contact "
+                                            "(called/left_message/no_answer), employer, post, result, start_date, "
+                                            "from/to statuses")
+
+
+class Case(BaseModel):
+    """A seeker's employment-service case with its timeline, newest first. For organizers `notes_included`
+    is false: notes are left out and `plan`, `status_reason` and every entry's `body` are null."""
+
+    id: int
+    seeker: CaseSeeker
+    station: NamedStation | None
+    category: SeekerCategory | None
+    status: CaseStatus
+    status_reason: str | None = None
+    counselor: Person | None = None
+    plan: str | None = None
+    notes_included: bool
+    last_contact_at: LocalTime | None = None
+    timeline: list[CaseEntry]
+
+
+class FiguresQuery(BaseModel):
+    station: query_text(64) = Field(None, description="Station slug (default: the caller's station; admins: "
+                                                      "none = district)")
+    from_: QueryFrom = Field(None, alias="from", description="Default: 30 days before `to`")
+    to: QueryTo = Field(None, description="Default: now")
+
+
+_COUNTS = ("events", "registrations", "registrations_of_ended_events", "attended", "attendances",
+           "attendances_onsite", "attendances_online", "seekers_served", "seekers_employed", "graduates_unemployed",
+           "graduates_unemployed_now_employed", "posts_developed", "headcount_developed", "company_visits",
+           "applications", "interviews", "hires", *OUTREACH_FIGURES)
+_BY_CATEGORY = ("seekers_served", "seekers_employed", "applications", "interviews", "hires", *OUTREACH_FIGURES)
+
+Figures = create_model(
+    "Figures",
+    __doc__="Computed from the data, never typed in (the definitions are cases/figures.py's and the station "
+            "page's). `station` is null for the district.",
+    station=(NamedStation | None, None),
+    from_=(LocalTime, Field(alias="from")),
+    to=(LocalTime, ...),
+    events_by_kind=(dict[str, int], None),
+    attendance_rate=(float | None, None),
+    graduate_employment_share=(float | None, Field(None, description="e.g. 0.6 for 3 of 5")),
+    **{name: (int, None) for name in _COUNTS},
+    **{f"{name}_by_category": (dict[str, int], None) for name in _BY_CATEGORY},
+)
+
+
+# --- attendance --------------------------------------------------------------------------------
+
+class AttendanceQuery(BaseModel):
+    format: query_choice(list(EXPORT_FORMATS), lazy("format 应为 csv、xlsx 或 json。"), default="json") = None
+    unmask: query_choice(["0", "1", "false", "true"], lazy("unmask 应为 0 或 1。")) = Field(
+        None, description="1 to show names and phones whole (audited)")
+    # Checked by the export service (422 reason_required, reason_too_long), as the page's form is.
+    reason: str | None = Field(None, json_schema_extra={"minLength": 2, "maxLength": 200},
+                               description="Why the names and phones are needed; required with unmask=1 (422 "
+                                           "reason_required without), recorded in the audit log with the unmasking")
+
+
+class AttendanceSession(BaseModel):
+    session_id: int
+    checked_in_at: LocalTime | None
+
+
+class AttendanceRow(BaseModel):
+    registration_id: int
+    name: str = Field(description="Masked (张**) unless unmask=1")
+    phone: str | None = Field(None, description="Masked (138****5678) unless unmask=1")
+    status: RegistrationStatus
+    walk_in: bool = None
+    category: str | None = Field(None, description="The seeker category's label")
+    school: str | None = None
+    registered_at: LocalTime | None = None
+    sessions: list[AttendanceSession] = None
+
+
+class Attendance(BaseModel):
+    """One row per registration with per-session attendance (also as CSV or XLSX with `format`)."""
+
+    event: Event
+    masked: bool = Field(None, description="false only for unmask=1")
+    rows: list[AttendanceRow]

@@ -13,7 +13,7 @@ import pkgutil
 from flask import current_app, jsonify
 
 from . import bp, legacy_openapi
-from .schema import BEARER, PUBLIC, answers, optional_body_names, spec
+from .schema import BEARER, OTHER_CONTENT, PUBLIC, answers, optional_body_names, spec
 from .types import MAX_ID
 
 PREFIX = "/api/v1"
@@ -60,6 +60,9 @@ def _drop_noise(node) -> None:
 
 def _finish_operation(operation: dict) -> None:
     responses = operation["responses"]
+    for status, response in responses.items():
+        if status.startswith("2") and operation["operationId"] in OTHER_CONTENT:
+            response.setdefault("content", {}).update(copy.deepcopy(OTHER_CONTENT[operation["operationId"]]))
     if responses.get("400", {}).get("description") == "Bad Request":  # spectree's own, not declared
         del responses["400"]
     for parameter in operation.get("parameters", []):

@@ -111,6 +111,11 @@ class OptionalBody(BaseModel):
     """A body that may be left out (or sent empty): it counts as ``{}``."""
 
 
+class ForgivingBody(OptionalBody):
+    """A body read as best it can: one that is not JSON, or not of this shape, counts as ``{}`` (an old
+    client's stray body must not stop, say, a cancellation)."""
+
+
 def optional_body_names() -> set[str]:
     """The names of every :class:`OptionalBody` model (for the document's ``requestBody.required``)."""
     found, todo = set(), [OptionalBody]
@@ -121,14 +126,26 @@ def optional_body_names() -> set[str]:
     return found
 
 
+# Other media types an operation's success answers in (spectree describes JSON only): operationId -> content.
+OTHER_CONTENT: dict[str, dict] = {}
+
+
+def also_answers(operation_id: str, content: dict) -> None:
+    """Say that ``operation_id`` may also answer in these media types: ``{"text/csv": {"schema": …}}``."""
+    OTHER_CONTENT[operation_id] = content
+
+
 # --- reading requests --------------------------------------------------------------------------
 
 def read_body(model: type[BaseModel]) -> BaseModel:
     """The request's JSON object as ``model``; an empty body counts as ``{}`` for an :class:`OptionalBody`."""
-    body = json_body(allow_empty=issubclass(model, OptionalBody))
     try:
-        return model.model_validate(body)
-    except ValidationError as error:
+        return model.model_validate(json_body(allow_empty=issubclass(model, OptionalBody)))
+    except (ValidationError, BadRequest) as error:
+        if issubclass(model, ForgivingBody):
+            return model()
+        if isinstance(error, BadRequest):
+            raise
         raise error_from(error, model, in_query=False) from None
 
 
@@ -192,7 +209,7 @@ def error_from(error: ValidationError, model: type[BaseModel], *, in_query: bool
     if kind == "string_list_type":
         return BadRequest("invalid_field", _("此字段应为字符串数组。"), field=field)
     message = _SHAPE_MESSAGES.get(kind)
-    return BadRequest("invalid_field", message() if message else _("此字段的值无效。"), field=field)
+    return BadRequest("invalid_field", message() if message else _("请求格式不正确。"), field=field)
 
 
 def _is_object_list(model: type[BaseModel], loc: tuple) -> bool:
