@@ -1,5 +1,5 @@
 """API: door check-in, offline batch upload, roster, undo (see API.md)."""
-from flask import jsonify
+from flask import jsonify, request
 from flask_babel import gettext as _
 
 from ..checkin import services
@@ -10,34 +10,45 @@ from ..extensions import db
 from . import bp
 from .auth import api_user, require_roles
 from .errors import api_error_response
-from .parsing import MISSING, integer, json_body, object_list, text, timestamp
+from .models import (
+    CheckinBatch,
+    CheckinBatchResult,
+    CheckinRequest,
+    CheckinResult,
+    Roster,
+    Undone,
+    UndoRequest,
+)
+from .schema import answers, read_item, spec
 
-MAX_BATCH = 500
 DOOR_ROLES = services.DOOR_ROLES
 
 
-def scan_from(body: dict, method: CheckInMethod) -> services.Scan:
-    """Read one scan object; 400 for a wrong shape."""
-    def optional(value, default=None):
-        return default if value is MISSING or value is None else value
-
+def scan_from(body: CheckinRequest | dict, method: CheckInMethod) -> services.Scan:
+    """One scan object as the service takes it; 400 for a wrong shape (a dict is read first)."""
+    if isinstance(body, dict):
+        body = read_item(CheckinRequest, body)
     return services.Scan(
-        code=text(body, "code", required=True),
-        event_id=integer(body, "event_id", required=True),
-        session_id=optional(integer(body, "session_id", nullable=True)),
-        gate=optional(text(body, "gate"), ""),
-        device=optional(text(body, "device"), ""),
-        nonce=optional(text(body, "nonce")),
-        scanned_at=optional(timestamp(body, "scanned_at")),
+        code=body.code,
+        event_id=body.event_id,
+        session_id=body.session_id,
+        gate=body.gate or "",
+        device=body.device or "",
+        nonce=body.nonce,
+        scanned_at=body.scanned_at,
         method=method,
     )
 
 
 @bp.post("/checkins")
 @require_roles(*DOOR_ROLES)
+@spec.validate(json=CheckinRequest, resp=answers(200, CheckinResult, "The outcome", errors=(400, 401, 403, 404, 422)),
+               tags=["checkin"], operation_id="checkIn")
 def create_checkin():
-    """Check a ticket in; 200 with ``result`` whatever the outcome of the scan."""
-    scan = scan_from(json_body(), CheckInMethod.QR)
+    """Check a ticket in; 200 with ``result`` whatever the outcome of the scan.
+
+    Door staff and up, of the event's station. Judged by the server's clock (scanned_at is ignored here)."""
+    scan = scan_from(request.context.json, CheckInMethod.QR)
     outcome = services.check_in(scan, staff=api_user())
     body = outcome_json(outcome)  # before the commit expires what it reads (the ticket's lock is uncontended)
     db.session.commit()
@@ -46,10 +57,17 @@ def create_checkin():
 
 @bp.post("/checkins/batch")
 @require_roles(*DOOR_ROLES)
+@spec.validate(json=CheckinBatch, resp=answers(200, CheckinBatchResult, "Outcomes in the order of the scans",
+                                               errors=(400, 401, 403, 422)),
+               tags=["checkin"], operation_id="checkInBatch")
 def create_checkins_batch():
     """Upload scans made offline, each with its nonce and device time; answers in the same order.
-    Each scan is its own transaction, so one bad item loses nothing else."""
-    scans = object_list(json_body(), "scans", required=True, max_items=MAX_BATCH)
+
+    Each scan as for /checkins with nonce and scanned_at, and its own transaction, so one bad item loses
+    nothing else; a repeated nonce is answered as before and never counted twice. A scan's device time counts
+    within the session's door window if uploaded within CHECKIN_OFFLINE_MAX_DELAY_HOURS (default 24) of it;
+    later, the item is answered 422 upload_too_late and not counted."""
+    scans = request.context.json.scans
     staff = api_user()
     results = []
     for item in scans:
@@ -69,7 +87,10 @@ def create_checkins_batch():
 
 @bp.get("/events/<int:event_id>/roster")
 @require_roles(*DOOR_ROLES)
+@spec.validate(resp=answers(200, Roster, "The roster", errors=(401, 403, 404)), tags=["checkin"],
+               operation_id="getRoster")
 def roster(event_id: int):
+    """Roster for offline scanning: door staff and up, of the event's station. Every download is audited."""
     staff = api_user()
     event = services.door_event(event_id, staff)
     body = roster_json(event)
@@ -82,9 +103,14 @@ def roster(event_id: int):
 
 @bp.post("/checkins/<int:checkin_id>/undo")
 @require_roles(*DOOR_ROLES)
+@spec.validate(json=UndoRequest, resp=answers(200, Undone, "Undone", errors=(400, 401, 403, 404, 422)),
+               tags=["checkin"], operation_id="undoCheckIn")
 def undo_checkin(checkin_id: int):
-    body = json_body(allow_empty=True)
-    reason = text(body, "reason")
-    checkin = services.undo(checkin_id, staff=api_user(), reason=reason if isinstance(reason, str) else "")
+    """Undo a mistaken check-in.
+
+    Door staff and up, of the event's station, while the session's door is open; after it has closed, an
+    organizer of the station or an admin, with a reason (403 door_closed, 422 reason_required). The entry stays
+    in the log, marked undone; every undo is audited."""
+    checkin = services.undo(checkin_id, staff=api_user(), reason=request.context.json.reason or "")
     db.session.commit()
     return jsonify({"checkin_id": checkin.id, "undone": True})

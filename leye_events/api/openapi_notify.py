@@ -10,6 +10,13 @@ KINDS = ["registration_confirmed", "waitlisted", "promoted", "reminder", "event_
 LOCAL_TIME = {"type": "string", "format": "date-time", "description": "ISO 8601 with offset"}
 
 PATHS = {
+    "/me": {
+        "patch": operation(
+            "Change the caller's message preferences (and a seeker's profile)", operation_id="updateMe",
+            tag="accounts", request=body(ref("ProfileUpdate")),
+            responses={"200": ok("Own profile, masked", ref("Profile")), **errors(400, 401, 422)},
+        ),
+    },
     "/me/notifications": {
         "get": operation(
             "The caller's inbox", operation_id="listMyNotifications", tag="notifications",

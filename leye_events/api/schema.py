@@ -149,6 +149,14 @@ def read_body(model: type[BaseModel]) -> BaseModel:
         raise error_from(error, model, in_query=False) from None
 
 
+def read_item(model: type[BaseModel], item: dict) -> BaseModel:
+    """One object of a list read on its own (say, a scan of a batch), with the same errors as a body's."""
+    try:
+        return model.model_validate(item)
+    except ValidationError as error:
+        raise error_from(error, model, in_query=False) from None
+
+
 def read_query(model: type[BaseModel]) -> BaseModel:
     """The query string as ``model`` (the first value of each parameter)."""
     try:

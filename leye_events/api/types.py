@@ -15,9 +15,8 @@ from pydantic_core import PydanticCustomError
 
 from ..accounts.models import SEEKER_CATEGORY_LABELS
 from ..core.timeutil import SHANGHAI, parse_iso
+from ..core.urls import MAX_ID  # larger ids exist nowhere  # noqa: F401  (re-exported)
 
-# Primary keys are 32-bit integers on PostgreSQL; SQLite overflows past 64 bits. Larger ids exist nowhere.
-MAX_ID = 2**31 - 1
 # Times in request bodies must fall in these years (UTC), like the web forms' times.
 TIME_YEAR_MIN, TIME_YEAR_MAX = 2000, 2100
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
