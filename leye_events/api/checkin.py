@@ -10,7 +10,7 @@ from ..extensions import db
 from . import bp
 from .auth import api_user, require_roles
 from .errors import api_error_response
-from .models import (
+from .models_checkin import (
     CheckinBatch,
     CheckinBatchResult,
     CheckinRequest,

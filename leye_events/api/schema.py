@@ -205,8 +205,9 @@ def error_from(error: ValidationError, model: type[BaseModel], *, in_query: bool
         return BadRequest("invalid_parameter", message, field=field)
     if kind == "missing":
         return BadRequest("missing_field", _("缺少必填字段。"), field=field)
-    if kind == "extra_forbidden":
-        return ServiceError("invalid_field", _("不支持的字段。"), field=field)
+    if kind == "extra_forbidden":  # 422 unless the model says (as some always did) 400
+        return ServiceError("invalid_field", _("不支持的字段。"), field=field,
+                            status=getattr(model, "unknown_field_status", 422))
     if kind == "too_long":
         return ServiceError("invalid_field", _("数组过长。"), field=field)
     if "status" in context:  # raised by one of our own types (see .types)
