@@ -98,10 +98,12 @@ ERROR_DESCRIPTIONS = {
 }
 
 
-def answers(status: int, model=None, description: str = "", *, errors=()) -> Response:
-    """The responses of an operation: ``status`` with ``model`` (None: no body), and the error
-    statuses it can answer with, each with the :class:`Error` body."""
+def answers(status: int, model=None, description: str = "", *, errors=(), also: dict | None = None) -> Response:
+    """The responses of an operation: ``status`` with ``model`` (None: no body), ``also`` other successes
+    (``{200: (Model, "description")}``), and the error statuses it can answer with, each with the
+    :class:`Error` body."""
     codes = {f"HTTP_{status}": (model, description) if description else model}
+    codes.update({f"HTTP_{other}": answer for other, answer in (also or {}).items()})
     for error_status in errors:
         codes[f"HTTP_{error_status}"] = (Error, ERROR_DESCRIPTIONS[error_status])
     return Response(**codes)
