@@ -5,12 +5,10 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 from ..booking.models import Attend
-from ..employers.models import Education
-from ..matching.services import PROFILE_LIMITS, SALARY_WISH_MAX
 from ..notifications.models import NotificationKind
 from ..notifications.sms_codes import CODE_LIFETIME
-from .models import LocalTime, text
-from .types import bounded
+from .models import LocalTime
+from .models_matching import SeekerProfileInput
 
 
 class AttendRequest(BaseModel):
@@ -20,25 +18,15 @@ class AttendRequest(BaseModel):
     attend: StrictStr = Field(json_schema_extra={"enum": Attend.values()})
 
 
-class SeekerProfileInput(BaseModel):
-    """The matching profile's fields (any subset; null clears one)."""
-
-    model_config = ConfigDict(extra="forbid")
-    unknown_field_status: ClassVar[int] = 400
-
-    education: StrictStr | None = Field(None, json_schema_extra={"enum": [*Education.values(), None]})
-    skills: StrictStr | None = text(PROFILE_LIMITS["skills"])
-    wished_posts: StrictStr | None = text(PROFILE_LIMITS["wished_posts"])
-    wished_places: StrictStr | None = text(PROFILE_LIMITS["wished_places"])
-    salary_wish: bounded(0, SALARY_WISH_MAX) | None = None
-
-
 PROFILE_FIELDS = tuple(SeekerProfileInput.model_fields)
 
 
 class ProfileUpdate(SeekerProfileInput):
     """Message preferences; a seeker may also change the matching profile's fields (as PATCH
     /seekers/{id}/profile; null clears). Other roles sending those get 400."""
+
+    model_config = ConfigDict(extra="forbid")
+    unknown_field_status: ClassVar[int] = 400
 
     notify_sms: StrictBool = Field(None, description="Messages by SMS (the inbox cannot be turned off)")
     notify_email: StrictBool = Field(None, description="Messages by e-mail")

@@ -93,6 +93,7 @@ ERROR_DESCRIPTIONS = {
     403: "The account's role or station may not do this",
     404: "No such object (or not visible to the caller)",
     409: "Conflicts with existing data (e.g. phone_taken, already_registered)",
+    413: "The body is over the limit (file_too_large); nothing was read",
     422: "Well-formed but breaks a rule (e.g. invalid_field, registration_closed)",
     429: "Rate limited; see Retry-After",
 }

@@ -173,3 +173,19 @@ QueryFrom = Annotated[datetime | None, PlainValidator(_query_moment(False)), Wit
 QueryTo = Annotated[datetime | None, PlainValidator(_query_moment(True)), WithJsonSchema(
     {**_MOMENT_SCHEMA, "description": "Date (inclusive: up to the next Shanghai midnight) or ISO 8601 "
                                       "datetime with offset"})]
+
+
+def _date_text(value):
+    if value is None:
+        return None
+    if not isinstance(value, str) or not _DATE_ONLY.match(value):
+        raise invalid(_("日期格式应为 2026-12-03。"))
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise invalid(_("日期格式应为 2026-12-03。")) from None
+
+
+# A calendar day as ``2026-12-03`` (400 otherwise), or null.
+DateText = Annotated[date | None, PlainValidator(_date_text),
+                     WithJsonSchema({"type": ["string", "null"], "format": "date", "examples": ["2026-12-03"]})]
