@@ -6,7 +6,7 @@ unknown fields where the view always did (422 ``invalid_field``); elsewhere unkn
 from typing import Annotated, Literal
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as lazy
+from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, create_model
 
 from ..accounts.models import Role, SeekerCategory
@@ -375,8 +375,8 @@ Figures = create_model(
 # --- attendance --------------------------------------------------------------------------------
 
 class AttendanceQuery(BaseModel):
-    format: query_choice(list(EXPORT_FORMATS), lazy("format 应为 csv、xlsx 或 json。"), default="json") = None
-    unmask: query_choice(["0", "1", "false", "true"], lazy("unmask 应为 0 或 1。")) = Field(
+    format: query_choice(list(EXPORT_FORMATS), _l("format 应为 csv、xlsx 或 json。"), default="json") = None
+    unmask: query_choice(["0", "1", "false", "true"], _l("unmask 应为 0 或 1。")) = Field(
         None, description="1 to show names and phones whole (audited)")
     # Checked by the export service (422 reason_required, reason_too_long), as the page's form is.
     reason: str | None = Field(None, json_schema_extra={"minLength": 2, "maxLength": 200},
