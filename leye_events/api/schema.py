@@ -196,12 +196,11 @@ def error_from(error: ValidationError, model: type[BaseModel], *, in_query: bool
     details = sorted(error.errors(include_url=False), key=lambda d: _PRIORITY.get(d["type"], 2))
     detail = details[0]
     kind, loc, context = detail["type"], tuple(detail["loc"]), detail.get("ctx") or {}
-    if loc and isinstance(loc[-1], int) and (kind in _OBJECT_TYPES or kind == "string_type"):
-        # An item of the wrong type: the list is wrong.
-        kind = "object_list_type" if kind in _OBJECT_TYPES else "string_list_type"
-        loc = loc[:-1]
-    elif kind == "list_type":
-        kind = "object_list_type" if _is_object_list(model, loc) else "string_list_type"
+    if loc and isinstance(loc[-1], int) and kind in (*_OBJECT_TYPES, "string_type", "int_type"):
+        loc = loc[:-1]  # an item of the wrong type: the list is wrong
+        kind = "list_type"
+    if kind == "list_type":
+        kind = f"{_list_items(model, loc)}_list_type"
     field = field_path(loc)
     if in_query:
         message = context.get("message") or detail["msg"]
@@ -220,23 +219,27 @@ def error_from(error: ValidationError, model: type[BaseModel], *, in_query: bool
         return BadRequest("invalid_field", _("此字段应为对象数组。"), field=field)
     if kind == "string_list_type":
         return BadRequest("invalid_field", _("此字段应为字符串数组。"), field=field)
+    if kind == "integer_list_type":
+        return BadRequest("invalid_field", _("此字段应为整数数组。"), field=field)
     message = _SHAPE_MESSAGES.get(kind)
     return BadRequest("invalid_field", message() if message else _("请求格式不正确。"), field=field)
 
 
-def _is_object_list(model: type[BaseModel], loc: tuple) -> bool:
-    """Whether the field at ``loc`` of ``model`` is a list of objects (else of strings)."""
+def _list_items(model: type[BaseModel], loc: tuple) -> str:
+    """What the list at ``loc`` of ``model`` holds: ``object``, ``integer`` or ``string``."""
     annotation = None
     for part in loc:
         if isinstance(part, int):
             continue
         field = model.model_fields.get(part) if isinstance(model, type) else None
         if field is None:
-            return False
+            return "string"
         annotation = field.annotation
-        items = [arg for arg in _flatten(annotation) if isinstance(arg, type) and issubclass(arg, BaseModel)]
-        model = items[0] if items else None
-    return model is not None
+        models = [arg for arg in _flatten(annotation) if isinstance(arg, type) and issubclass(arg, BaseModel)]
+        model = models[0] if models else None
+    if model is not None or dict in _flatten(annotation):
+        return "object"
+    return "integer" if int in _flatten(annotation) else "string"
 
 
 def _flatten(annotation) -> list:

@@ -15,7 +15,7 @@ from pydantic_core import PydanticCustomError
 
 from ..accounts.models import SEEKER_CATEGORY_LABELS
 from ..core.timeutil import SHANGHAI, parse_iso
-from ..core.urls import MAX_ID  # larger ids exist nowhere  # noqa: F401  (re-exported)
+from ..core.urls import MAX_ID  # noqa: F401  (larger ids exist nowhere; re-exported)
 
 # Times in request bodies must fall in these years (UTC), like the web forms' times.
 TIME_YEAR_MIN, TIME_YEAR_MAX = 2000, 2100
@@ -189,3 +189,18 @@ def _date_text(value):
 # A calendar day as ``2026-12-03`` (400 otherwise), or null.
 DateText = Annotated[date | None, PlainValidator(_date_text),
                      WithJsonSchema({"type": ["string", "null"], "format": "date", "examples": ["2026-12-03"]})]
+
+
+def query_id(**schema):
+    """An id in a query string: digits only (400 otherwise); one too large to exist counts as MAX_ID."""
+
+    def check(value) -> int | None:
+        value = _query_text(12)(value)
+        if value is None:
+            return None
+        if not value.isdigit():
+            raise invalid(_("参数应为正整数。"), code="invalid_parameter")
+        return min(int(value), MAX_ID)
+
+    return Annotated[int | None, PlainValidator(check),
+                     WithJsonSchema({"type": "integer", "minimum": 0, **schema})]
