@@ -42,16 +42,22 @@ DOOR_CSP = "; ".join((
     "form-action 'self'",
     "frame-ancestors 'none'",
 ))
-# Files the service worker keeps so the door page reloads without a network.
-SHELL_ASSETS = (
-    "css/app.css",
-    "js/door.js",
-    "vendor/qr-scanner/qr-scanner.umd.min.js",
-    "vendor/qr-scanner/qr-scanner-worker.min.js",
-    "vendor/js-sha256/sha256.min.js",
+# The door page's ES modules (static/js/door/) and the library they import: loaded as they are, with
+# the shell's version in their URLs through the page's import map.
+MODULE_ASSETS = (
+    "js/door/main.js",
+    "js/door/net.js",
+    "js/door/queue.js",
+    "js/door/roster.js",
+    "js/door/scanner.js",
+    "js/door/storage.js",
+    "js/door/util.js",
+    "js/door/verdict.js",
+    "vendor/idb-keyval/idb-keyval.js",
 )
-
-VERSIONED_ASSETS = ("js/door.js", "vendor/qr-scanner/qr-scanner.umd.min.js", "vendor/js-sha256/sha256.min.js")
+VERSIONED_ASSETS = (*MODULE_ASSETS, "vendor/qr-scanner/qr-scanner.umd.min.js", "vendor/js-sha256/sha256.min.js")
+# Files the service worker keeps so the door page reloads without a network.
+SHELL_ASSETS = (*VERSIONED_ASSETS, "css/app.css", "vendor/qr-scanner/qr-scanner-worker.min.js")
 
 
 def door_page_headers(view):
@@ -149,13 +155,17 @@ def door(event_id: int):
         "statusLabels": {"confirmed": _("已确认"), "waitlisted": _("候补中"), "cancelled": _("已取消")},
         "text": _door_texts(),
     }
-    page = render_template("checkin/door.html", event=event, current=current, config=config, walk_in_form=WalkInForm(),
-                           asset_url=_asset_url)
-    return page
+    return render_template("checkin/door.html", event=event, current=current, config=config,
+                           walk_in_form=WalkInForm(), asset_url=_asset_url, import_map=_import_map())
 
 
 def _ms(moment) -> int:
     return int(moment.timestamp() * 1000)
+
+
+def _import_map() -> dict:
+    """Each module's plain URL (what ``import "./queue.js"`` resolves to) mapped to its versioned one."""
+    return {"imports": {url_for("static", filename=a): _asset_url(a) for a in MODULE_ASSETS}}
 
 
 def _asset_url(filename: str) -> str:
@@ -165,7 +175,7 @@ def _asset_url(filename: str) -> str:
 
 
 def _door_texts() -> dict:
-    """What door.js says, translated here; ``{name}``-style placeholders are filled in by the script."""
+    """What the door's scripts say, translated here; ``{name}``-style placeholders are filled in by the script."""
     return {
         "ok": _("签到成功"),
         "already": _("已签到 {time}，{gate}"),

@@ -341,9 +341,10 @@ def test_service_worker_is_served_under_door_with_the_shell(client):
     assert response.status_code == 200 and response.mimetype == "text/javascript"
     assert response.headers["Service-Worker-Allowed"] == "/door/"
     text = response.get_data(as_text=True)
-    for asset in ("/static/js/door.js", "/static/css/app.css", "/static/vendor/qr-scanner/qr-scanner-worker.min.js"):
+    for asset in ("/static/js/door/main.js", "/static/js/door/queue.js", "/static/vendor/idb-keyval/idb-keyval.js",
+                  "/static/css/app.css", "/static/vendor/qr-scanner/qr-scanner-worker.min.js"):
         assert asset in text
-    for asset in ("js/door.js", "vendor/qr-scanner/qr-scanner.umd.min.js", "vendor/js-sha256/sha256.min.js"):
+    for asset in ("js/door/main.js", "vendor/qr-scanner/qr-scanner.umd.min.js", "vendor/js-sha256/sha256.min.js"):
         assert client.get("/static/" + asset).status_code == 200
 
 
