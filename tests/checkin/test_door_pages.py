@@ -176,6 +176,20 @@ def test_one_tap_check_in_by_registration_from_the_search(door, event):
     assert scan(door, event, registration_id=foreign.id).status_code == 404
 
 
+def test_a_typed_code_is_logged_as_manual_and_an_odd_method_as_a_scan(door, event):
+    typed, odd = ticket(event), ticket(event)
+    assert scan(door, event, code=typed.ticket_code, method="manual").get_json()["result"] == "ok"
+    assert scan(door, event, code=odd.ticket_code, method=["manual"]).get_json()["result"] == "ok"
+    assert ok_rows(typed)[0].method == CheckInMethod.MANUAL and ok_rows(odd)[0].method == CheckInMethod.QR
+
+
+def test_a_registration_of_another_stations_event_is_forbidden_before_it_is_looked_up(login, event):
+    other = open_event()
+    registration = ticket(other)
+    answer = scan(login(door_staff(event)), other, registration_id=registration.id)
+    assert answer.status_code == 403 and ok_rows(registration) == []
+
+
 def test_nonce_replay_returns_the_first_answer(door, event):
     registration = ticket(event)
     nonce = str(uuid.uuid4())
