@@ -395,3 +395,32 @@ def test_offline_the_page_reloads_from_the_service_worker_and_its_modules_still_
     assert checkin.method == CheckInMethod.OFFLINE and checkin.registration_id == registration.id
     expect(page.locator("#door-net")).to_be_hidden()
     assert [e for e in errors if "net::ERR_INTERNET_DISCONNECTED" not in e] == []
+
+
+def test_scans_queued_by_the_previous_version_of_the_page_are_uploaded_after_the_update(browser, open_door, event):
+    registration = ticket(event, seeker=make_user(name="王小明"))
+    page = open_door(browser)
+    item = {"nonce": "0f6b1c1e-3f7a-4c1e-9d7e-6a1d2b3c4d5e", "event_id": event.id, "code": registration.ticket_code,
+            "session_id": event.sessions[0].id, "gate": "A 门", "device": "web-old", "name": "王**",
+            "scanned_at": to_local(utcnow() - timedelta(minutes=2)).isoformat(timespec="seconds"),
+            "code_hash": services.code_hash(registration.ticket_code), "queued_at": 1}
+    # What the hand-written IndexedDB code of the previous door.js left behind.
+    page.evaluate("""item => new Promise((resolve, reject) => {
+        const request = indexedDB.open("leye-door", 1);
+        request.onupgradeneeded = () => {
+            request.result.createObjectStore("queue", { keyPath: "nonce" });
+            request.result.createObjectStore("rosters", { keyPath: "eventId" });
+        };
+        request.onsuccess = () => {
+            const tx = request.result.transaction("queue", "readwrite");
+            tx.objectStore("queue").put(item);
+            tx.oncomplete = () => { request.result.close(); resolve(); };
+            tx.onerror = () => reject(tx.error);
+        };
+        request.onerror = () => reject(request.error);
+    })""", item)
+    page.reload()
+    [checkin] = wait_for_rows(1, result=CheckInResult.OK)
+    assert checkin.registration_id == registration.id and checkin.method == CheckInMethod.OFFLINE
+    assert checkin.nonce == item["nonce"] and checkin.gate == "A 门"
+    page.wait_for_function("() => indexedDB.databases().then(dbs => !dbs.some(d => d.name === 'leye-door'))")
