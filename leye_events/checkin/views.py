@@ -46,11 +46,13 @@ DOOR_CSP = "; ".join((
 # the shell's version in their URLs through the page's import map.
 MODULE_ASSETS = (
     "js/door/main.js",
+    "js/door/checkin.js",
     "js/door/net.js",
     "js/door/queue.js",
     "js/door/roster.js",
     "js/door/scanner.js",
     "js/door/storage.js",
+    "js/door/tools.js",
     "js/door/util.js",
     "js/door/verdict.js",
     "vendor/idb-keyval/idb-keyval.js",
