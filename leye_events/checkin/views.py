@@ -28,7 +28,8 @@ from .presenters import attendee_json, outcome_json
 
 bp = Blueprint("checkin", __name__)
 
-# qr-scanner starts its decoder in a worker made from a blob: URL; nothing on these pages is inline.
+# qr-scanner starts its decoder in a worker made from a blob: URL. The only inline script is the door
+# page's import map, allowed by the request's nonce (Talisman adds it to script-src).
 DOOR_CSP = "; ".join((
     "default-src 'self'",
     "script-src 'self'",
@@ -63,7 +64,8 @@ SHELL_ASSETS = (*VERSIONED_ASSETS, "css/app.css", "vendor/qr-scanner/qr-scanner-
 
 
 def door_page_headers(view):
-    """The door's pages: their own strict CSP (nothing inline), and the only camera permission."""
+    """The door's pages: their own strict CSP (nothing inline without the nonce), and the only camera
+    permission."""
     return talisman(content_security_policy=DOOR_CSP, permissions_policy=DOOR_PERMISSIONS_POLICY)(view)
 
 
