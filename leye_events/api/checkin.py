@@ -1,14 +1,17 @@
-"""API: door check-in, offline batch upload, roster, undo (see API.md)."""
+"""API: door check-in, offline batch upload, roster, undo (see API.md). The door page calls these same
+endpoints with its login session (and CSRF token) instead of a bearer token."""
 from flask import jsonify, request
 from flask_babel import gettext as _
 
+from ..booking.models import Registration
 from ..checkin import services
 from ..checkin.models import CheckInMethod
 from ..checkin.presenters import outcome_json, roster_json
-from ..core.errors import ServiceError
+from ..core.errors import NotFound, ServiceError
 from ..extensions import db
 from . import bp
-from .auth import api_user, require_roles
+from . import parsing as p
+from .auth import api_user, require_roles, via_session
 from .errors import api_error_response
 from .models_checkin import (
     CheckinBatch,
@@ -24,12 +27,18 @@ from .schema import answers, read_item, spec
 DOOR_ROLES = services.DOOR_ROLES
 
 
-def scan_from(body: CheckinRequest | dict, method: CheckInMethod) -> services.Scan:
-    """One scan object as the service takes it; 400 for a wrong shape (a dict is read first)."""
+def scan_from(body: CheckinRequest | dict, method: CheckInMethod, code: str | None = None) -> services.Scan:
+    """One scan object as the service takes it (``code`` in place of the body's); 400 for a wrong shape
+    (a dict is read first)."""
     if isinstance(body, dict):
         body = read_item(CheckinRequest, body)
+    if code is None:
+        if "code" not in body.model_fields_set:
+            raise p.missing_field("code")
+        if body.code is None:
+            raise p.invalid_field("code", _("此字段应为字符串。"))
     return services.Scan(
-        code=body.code,
+        code=code if code is not None else body.code,
         event_id=body.event_id,
         session_id=body.session_id,
         gate=body.gate or "",
@@ -40,23 +49,41 @@ def scan_from(body: CheckinRequest | dict, method: CheckInMethod) -> services.Sc
     )
 
 
+def _code_of_registration(body: CheckinRequest, staff) -> str:
+    """The ticket code of ``registration_id`` (the door's one-tap check-in from its search), which must
+    belong to the event; the staff's access to the event is checked first."""
+    event = services.door_event(body.event_id, staff)
+    registration_id = body.registration_id
+    registration = db.session.get(Registration, registration_id) if registration_id <= services.MAX_ID else None
+    if registration is None or registration.event_id != event.id:
+        raise NotFound("not_found", _("该报名不存在。"))
+    return registration.ticket_code
+
+
 @bp.post("/checkins")
-@require_roles(*DOOR_ROLES)
+@require_roles(*DOOR_ROLES, allow_session=True)
 @spec.validate(json=CheckinRequest, resp=answers(200, CheckinResult, "The outcome", errors=(400, 401, 403, 404, 422)),
                tags=["checkin"], operation_id="checkIn")
 def create_checkin():
     """Check a ticket in; 200 with ``result`` whatever the outcome of the scan.
 
-    Door staff and up, of the event's station. Judged by the server's clock (scanned_at is ignored here)."""
-    scan = scan_from(request.context.json, CheckInMethod.QR)
-    outcome = services.check_in(scan, staff=api_user())
+    Door staff and up, of the event's station. Judged by the server's clock (scanned_at is ignored here).
+    Optional extensions: ``method`` (``qr`` or ``manual``, a typed code) and ``registration_id`` in place of
+    ``code``. The check-in endpoints also accept the door page's login session (cookie) instead of a token;
+    its writes then need the X-CSRFToken header (400 csrf_failed without)."""
+    body, staff = request.context.json, api_user()
+    if body.registration_id is not None:
+        code, method = _code_of_registration(body, staff), CheckInMethod.MANUAL
+    else:
+        code, method = None, CheckInMethod.MANUAL if body.method == "manual" else CheckInMethod.QR
+    outcome = services.check_in(scan_from(body, method, code), staff=staff)
     body = outcome_json(outcome)  # before the commit expires what it reads (the ticket's lock is uncontended)
     db.session.commit()
     return jsonify(body)
 
 
 @bp.post("/checkins/batch")
-@require_roles(*DOOR_ROLES)
+@require_roles(*DOOR_ROLES, allow_session=True)
 @spec.validate(json=CheckinBatch, resp=answers(200, CheckinBatchResult, "Outcomes in the order of the scans",
                                                errors=(400, 401, 403, 422)),
                tags=["checkin"], operation_id="checkInBatch")
@@ -86,7 +113,7 @@ def create_checkins_batch():
 
 
 @bp.get("/events/<int:event_id>/roster")
-@require_roles(*DOOR_ROLES)
+@require_roles(*DOOR_ROLES, allow_session=True)
 @spec.validate(resp=answers(200, Roster, "The roster", errors=(401, 403, 404)), tags=["checkin"],
                operation_id="getRoster")
 def roster(event_id: int):
@@ -94,7 +121,7 @@ def roster(event_id: int):
     staff = api_user()
     event = services.door_event(event_id, staff)
     body = roster_json(event)
-    services.record_roster_read(event, staff=staff, via="api")
+    services.record_roster_read(event, staff=staff, via="door" if via_session() else "api")
     db.session.commit()
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
@@ -102,7 +129,7 @@ def roster(event_id: int):
 
 
 @bp.post("/checkins/<int:checkin_id>/undo")
-@require_roles(*DOOR_ROLES)
+@require_roles(*DOOR_ROLES, allow_session=True)
 @spec.validate(json=UndoRequest, resp=answers(200, Undone, "Undone", errors=(400, 401, 403, 404, 422)),
                tags=["checkin"], operation_id="undoCheckIn")
 def undo_checkin(checkin_id: int):

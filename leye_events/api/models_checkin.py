@@ -1,7 +1,7 @@
 """The schemas of the check-in endpoints (see .schema): scans, offline batches, rosters, undo."""
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictInt, StrictStr, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from ..booking.models import RegistrationStatus
@@ -16,11 +16,21 @@ MAX_BATCH = 500  # scans in one offline upload
 
 
 class CheckinRequest(BaseModel):
-    """One scan. Longer texts than maxLength are refused: 422 too_long with the field."""
+    """One scan. Longer texts than maxLength are refused: 422 too_long with the field. Either code or
+    registration_id."""
 
-    code: StrictStr = Field(json_schema_extra={"maxLength": SCAN_MAX_LENGTHS["code"]},
+    model_config = ConfigDict(json_schema_extra={"anyOf": [{"required": ["code"]},
+                                                           {"required": ["registration_id"]}]})
+
+    code: StrictStr = Field(None, json_schema_extra={"maxLength": SCAN_MAX_LENGTHS["code"]},
                             description="The ticket code, or the whole text of its QR (e.g. a URL)")
     event_id: StrictInt
+    registration_id: StrictInt | None = Field(None, description=(
+        "POST /checkins only, in place of code: a registration of the event found by name (404 otherwise); "
+        "logged as manual"))
+    # Anything but "manual" counts as qr, as it always did.
+    method: Annotated[Any, WithJsonSchema({"type": "string", "enum": ["qr", "manual"], "default": "qr"})] = Field(
+        None, description="POST /checkins only: manual for a typed code (the log says so)")
     session_id: StrictInt | None = None
     gate: StrictStr | None = text(SCAN_MAX_LENGTHS["gate"])
     device: StrictStr | None = text(SCAN_MAX_LENGTHS["device"])
