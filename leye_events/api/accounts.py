@@ -10,8 +10,8 @@ from ..core.errors import Conflict, ServiceError
 from ..core.timeutil import utcnow
 from ..extensions import db, limiter
 from ..notifications import sms_codes
+from . import bodies as p
 from . import bp
-from . import parsing as p
 from .auth import api_user
 from .models import Profile, SeekerSignup, SignupResult, Token, TokenRequest
 from .schema import PUBLIC, answers, spec

@@ -15,8 +15,8 @@ from ..extensions import db
 from ..outreach import figures as outreach_figures
 from . import bp
 from .auth import api_user, require_roles
+from .bodies import invalid_parameter
 from .models import Case, Figures, FiguresQuery
-from .parsing import invalid_parameter
 from .schema import answers, spec
 
 MAX_RANGE = timedelta(days=3700)

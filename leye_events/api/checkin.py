@@ -9,8 +9,8 @@ from ..checkin.models import CheckInMethod
 from ..checkin.presenters import outcome_json, roster_json
 from ..core.errors import NotFound, ServiceError
 from ..extensions import db
+from . import bodies as p
 from . import bp
-from . import parsing as p
 from .auth import api_user, require_roles, via_session
 from .errors import api_error_response
 from .models_checkin import (

@@ -13,9 +13,9 @@ from ..employers.models import Application, Booth, Employer, InterviewBooking, I
 from ..events.models import EventStatus
 from ..extensions import db
 from ..stations.models import Station
+from . import bodies as p
 from . import bp
 from . import models_employers as m
-from . import parsing as p
 from .auth import api_user, require_roles
 from .models import MAX_PAGE
 from .schema import PUBLIC, answers, body_values, spec

@@ -12,8 +12,8 @@ from ..events import services
 from ..events.models import Event, EventKind, EventMode, EventStatus
 from ..extensions import db
 from ..stations.models import Station
+from . import bodies as p
 from . import bp
-from . import parsing as p
 from .auth import api_user, require_roles
 from .models import MAX_PAGE, CancelRequest, EventCreate, EventInput, EventPage, EventQuery
 from .models import Event as EventSchema

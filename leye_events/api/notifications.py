@@ -8,8 +8,8 @@ from ..extensions import db, limiter
 from ..matching.services import update_profile
 from ..notifications import services as notifications
 from ..notifications import sms_codes
+from . import bodies as p
 from . import bp
-from . import parsing as p
 from .auth import api_user
 from .models import Profile
 from .models_notify import PROFILE_FIELDS, Inbox, Notification, ProfileUpdate, SmsCodeRequest, SmsCodeSent

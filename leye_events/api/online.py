@@ -6,8 +6,8 @@ from ..booking import services
 from ..booking.models import Registration
 from ..core.errors import NotFound
 from ..extensions import db
+from . import bodies as p
 from . import bp
-from . import parsing as p
 from .auth import api_user
 from .booking import registration_json
 from .models import Registration as RegistrationSchema

@@ -2,32 +2,21 @@
 
 spectree writes the operations of every view decorated with ``spec.validate`` (see .schema) from the
 app's URL map; this module makes them relative to the server URL ``/api/v1``, gives every id in a path
-its bounds, says who may call, and merges the hand-written parts of the views not yet converted
-(``legacy_openapi`` and ``openapi_<feature>`` modules). A test fails when a rule under /api/v1 is
-described nowhere.
+its bounds and says who may call. A test fails when a rule under /api/v1 is not declared.
 """
 import copy
-import importlib
-import pkgutil
 
 from flask import current_app, jsonify
 
-from . import bp, legacy_openapi
+from . import bp
 from .schema import BEARER, OTHER_CONTENT, PUBLIC, answers, optional_body_names, spec
 from .types import MAX_ID
 
 PREFIX = "/api/v1"
-TAGS = ["accounts", "stations", "events", "booking", "checkin", "cases", "meta"]
+TAGS = ["accounts", "stations", "events", "booking", "checkin", "cases", "notifications", "privacy", "experience",
+        "employers", "outreach", "matching", "meta"]
 DESCRIPTION = ("Events, registrations and check-in for Yangpu's 乐业空间 stations. Errors are always "
                '`{"error": {"code", "message"}}`; times are ISO 8601 with an offset.')
-
-
-def _legacy_parts() -> list:
-    """The hand-written parts: ``legacy_openapi`` and every ``openapi_<feature>.py`` beside this one, each
-    with ``PATHS``, ``SCHEMAS`` and optionally ``TAGS``."""
-    package = importlib.import_module(__package__)
-    names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("openapi_"))
-    return [legacy_openapi, *(importlib.import_module(f"{__package__}.{name}") for name in names)]
 
 
 def _generated() -> tuple[dict, dict]:
@@ -95,15 +84,9 @@ def openapi_document() -> dict:
     """The whole OpenAPI document (a fresh dict; callers may change it). Needs the app (its URL map)."""
     paths, schemas = _generated()
     _optional_bodies(paths, schemas)
-    tags = list(TAGS)
-    for module in _legacy_parts():
-        for path, operations in copy.deepcopy(module.PATHS).items():  # a feature may add a method to a path
-            generated = paths.setdefault(path, {})
-            for method, operation in operations.items():
-                generated.setdefault(method, operation)
-        for name, schema in copy.deepcopy(module.SCHEMAS).items():
-            schemas.setdefault(name, schema)
-        tags += [tag for tag in getattr(module, "TAGS", ()) if tag not in tags]
+    used = {tag for operations in paths.values() for operation in operations.values()
+            for tag in operation.get("tags", ())}
+    tags = [*TAGS, *sorted(used - set(TAGS))]
     return {
         "openapi": "3.1.0",
         "info": {"title": spec.config.title, "version": spec.config.version, "description": DESCRIPTION},
@@ -115,7 +98,6 @@ def openapi_document() -> dict:
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                                "description": "POST /auth/token, or `flask tokens create`"}},
             "schemas": schemas,
-            "responses": copy.deepcopy(legacy_openapi.RESPONSES),
         },
     }
 

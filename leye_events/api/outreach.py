@@ -13,6 +13,7 @@ from ..extensions import db
 from ..outreach import imports, services
 from . import bp
 from .auth import api_user, require_roles
+from .bodies import invalid_parameter
 from .models_outreach import (
     CallList,
     CallListQuery,
@@ -24,7 +25,6 @@ from .models_outreach import (
     OutreachUpload,
     RangeQuery,
 )
-from .parsing import invalid_parameter
 from .schema import answers, spec
 
 MAX_RANGE = timedelta(days=3700)

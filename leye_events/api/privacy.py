@@ -8,8 +8,8 @@ from ..extensions import db
 from ..privacy import audit_log
 from ..privacy import services as privacy
 from ..privacy.export_file import export_response
+from . import bodies as p
 from . import bp
-from . import parsing as p
 from .auth import api_user, require_roles
 from .models import MAX_PAGE
 from .models_privacy import AuditPage, AuditQuery, ErasureConfirmation, ErasureReport, PersonalDataExport

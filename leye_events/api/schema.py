@@ -28,7 +28,7 @@ from spectree.plugins.base import Context
 from spectree.plugins.flask_plugin import FlaskPlugin
 
 from ..core.errors import ServiceError
-from .parsing import BadRequest, json_body
+from .bodies import BadRequest, json_body
 
 
 class ApiPlugin(FlaskPlugin):
