@@ -29,6 +29,7 @@ from spectree.plugins.flask_plugin import FlaskPlugin
 
 from ..core.errors import ServiceError
 from .bodies import BadRequest, json_body
+from .errors import STATUS_CODES
 
 
 class ApiPlugin(FlaskPlugin):
@@ -44,6 +45,10 @@ class ApiPlugin(FlaskPlugin):
         return func(*args, **kwargs)
 
 
+# The codes of a request of the wrong shape (400; .bodies and error_from below).
+SHAPE_CODES = ("invalid_json", "missing_field", "invalid_field", "invalid_parameter")
+
+
 class ErrorDetail(BaseModel):
     """The error: a stable snake_case ``code``, a message for people, and often the offending field."""
 
@@ -56,7 +61,9 @@ class ErrorDetail(BaseModel):
     @classmethod
     def __get_pydantic_json_schema__(cls, core_schema, handler):
         schema = handler(core_schema)
-        schema["properties"]["code"]["description"] = "Stable snake_case code, e.g. invalid_field"
+        schema["properties"]["code"]["description"] = (
+            "Stable snake_case code: a rule's own (e.g. registration_closed, event_full, too_long) or one of "
+            + ", ".join(sorted({*STATUS_CODES.values(), *SHAPE_CODES})))
         schema["properties"]["message"]["description"] = "Human text (Chinese by default)"
         schema["properties"]["field"] = {"type": "string", "description": "The offending field, e.g. "
                                                                           "sessions[0].starts_at"}
