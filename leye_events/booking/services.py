@@ -220,7 +220,8 @@ def cancel(registration_id: int, *, actor: User, reason: str = "") -> Registrati
 def fill_from_waitlist(event: Event, *, actor: User | None) -> list[Registration]:
     """Confirm waitlisted seekers, first in line first, while seats are free; keep positions dense.
 
-    Call with the event row locked (``register``/``cancel`` do; ``events.services`` does on a capacity change).
+    Call with the event row locked (``register``/``cancel`` do; so does ``update_event`` before a capacity
+    change reaches ``receivers``).
     """
     free = None if event.capacity is None else event.capacity - _confirmed_count(event)  # None: no limit
     if free is not None and free <= 0:
@@ -378,27 +379,3 @@ def waitlist_length(event_id: int) -> int:
             Registration.event_id == event_id, Registration.status == RegistrationStatus.WAITLISTED
         )
     ).scalar_one()
-
-
-def attended_sessions(registration_ids) -> dict[int, dict[int, object]]:
-    """``{registration id: {session id: check-in time}}`` from the successful, not undone check-ins.
-
-    What a seeker sees on their own pages ("attended" is derived from the check-in log); one query
-    for any number of registrations.
-    """
-    from ..checkin.models import CheckIn, CheckInResult
-
-    ids = list(registration_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        db.select(CheckIn.registration_id, CheckIn.session_id, CheckIn.scanned_at).filter(
-            CheckIn.registration_id.in_(ids),
-            CheckIn.result == CheckInResult.OK,
-            CheckIn.undone_at.is_(None),
-        )
-    ).all()
-    attended: dict[int, dict[int, object]] = {}
-    for registration_id, session_id, scanned_at in rows:
-        attended.setdefault(registration_id, {})[session_id] = scanned_at
-    return attended

@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..accounts.auth import is_staff_of_station
 from ..booking.models import Registration, RegistrationStatus
-from ..booking.services import attended_sessions
+from ..checkin.attendance import attended_sessions
 from ..core.errors import NotFound, ServiceError
 from ..events.models import EventKind
 from ..extensions import db
