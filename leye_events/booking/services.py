@@ -7,6 +7,7 @@ entry. Callers commit.
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.models import SEEKER_CATEGORY_LABELS, Role, User
 from ..audit.services import record
@@ -349,8 +350,6 @@ def registration_by_code(code: str) -> Registration | None:
 
 def seekers_registrations(seeker: User) -> list[Registration]:
     """All of a seeker's registrations, newest event first, with events and sessions loaded."""
-    from sqlalchemy.orm import selectinload
-
     return db.session.execute(
         db.select(Registration)
         .filter(Registration.seeker_id == seeker.id)
@@ -362,8 +361,6 @@ def seekers_registrations(seeker: User) -> list[Registration]:
 
 def event_registrations(event: Event) -> list[Registration]:
     """An event's registrations: confirmed (oldest first), then the waitlist in order, then cancelled."""
-    from sqlalchemy.orm import joinedload
-
     rows = db.session.execute(
         db.select(Registration).filter(Registration.event_id == event.id)
         .options(joinedload(Registration.seeker))

@@ -27,7 +27,7 @@ from sqlalchemy import func
 from ..accounts.models import SEEKER_CATEGORY_LABELS, SeekerCategory
 from ..booking.models import Registration, RegistrationStatus
 from ..checkin.models import CheckIn, CheckInMethod, CheckInResult
-from ..core.timeutil import to_local, utcnow
+from ..core.timeutil import isoformat_local, to_local, utcnow
 from ..employers.models import Application, ApplicationStatus, BookingStatus, InterviewBooking, InterviewSlot
 from ..employers.services import development_counts
 from ..events.models import EVENT_KIND_LABELS, Event, EventKind, EventSession, EventStatus
@@ -211,8 +211,6 @@ def _employer_figures(figures: Figures, station_id: int | None, start: datetime,
 
 def figures_json(figures: Figures, station=None) -> dict:
     """The API shape of the figures (same numbers as the pages)."""
-    from ..core.timeutil import isoformat_local
-
     def share(value):
         return round(value, 4) if value is not None else None
 

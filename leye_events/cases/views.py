@@ -1,4 +1,5 @@
 """Counselor pages (caseload, case, follow-up), the seeker's own history, and the figures pages."""
+import io
 from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -11,6 +12,7 @@ from ..accounts.models import Role
 from ..core.errors import ServiceError
 from ..core.timeutil import SHANGHAI, to_local, utcnow
 from ..events.models import Event
+from ..exports.station_report import write_report
 from ..extensions import db
 from ..stations.models import Station
 from . import figures as fig
@@ -25,7 +27,7 @@ from .forms import (
     ReferralResultForm,
     StatusForm,
 )
-from .models import CONTACT_RESULT_LABELS, ContactResult, Referral
+from .models import CASE_STATUS_LABELS, CONTACT_RESULT_LABELS, ENTRY_KIND_LABELS, ContactResult, Referral
 
 bp = Blueprint("cases", __name__)
 
@@ -436,10 +438,6 @@ def district_figures():
 @roles_required(*VIEWERS)
 def figures_report():
     """The figures of the page's station and period (``month=YYYY-MM`` for a calendar month) as XLSX."""
-    import io
-
-    from ..exports.station_report import write_report
-
     if current_user.role == Role.ADMIN:
         slug = (request.args.get("station") or "")[:64]
         station = db.session.execute(db.select(Station).filter_by(slug=slug)).scalar_one_or_none() if slug else None
@@ -478,8 +476,6 @@ def _month_range():
 
 @bp.context_processor
 def _labels():
-    from .models import CASE_STATUS_LABELS, ENTRY_KIND_LABELS
-
     return {"CASE_STATUS_LABELS": CASE_STATUS_LABELS, "ENTRY_KIND_LABELS": ENTRY_KIND_LABELS,
             "CONTACT_RESULT_LABELS": {c.value: label for c, label in CONTACT_RESULT_LABELS.items()},
             "CONTACT_KEYS": ContactResult.values()}

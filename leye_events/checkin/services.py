@@ -10,9 +10,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 
+from ..accounts import services as accounts
 from ..accounts.auth import is_staff_of_station
 from ..accounts.models import Role, User
 from ..audit.services import record
+from ..booking import services as booking
 from ..booking.models import Registration, RegistrationStatus
 from ..booking.services import registration_by_code
 from ..core.db import begin_locking_transaction, lock_row, race_window
@@ -21,6 +23,7 @@ from ..core.timeutil import utcnow
 from ..events.models import Event, EventSession, EventStatus
 from ..extensions import db
 from .models import CheckIn, CheckInMethod, CheckInResult
+from .signals import attendance_withdrawn
 
 # Doors open this long before a session starts and stay open this long after it ends.
 OPENS_BEFORE = timedelta(hours=2)
@@ -330,8 +333,6 @@ def undo(checkin_id: int, *, staff: User, reason: str = "") -> CheckIn:
     record("checkin.undo", checkin, actor=staff, station_id=event.station_id, event_id=checkin.event_id,
            session_id=checkin.session_id, registration_id=checkin.registration_id, reason=reason,
            after_door_closed=not door_open)
-    from .signals import attendance_withdrawn
-
     attendance_withdrawn.send(checkin)
     return checkin
 
@@ -391,8 +392,6 @@ def record_roster_read(event: Event, *, staff: User, via: str) -> None:
 def search_registrations(event: Event, query: str, limit: int = 20) -> list[Registration]:
     """Registrations of the event whose seeker's name contains ``query`` or whose phone ends
     with it (at least 4 digits), for the door's manual look-up."""
-    from ..accounts.models import User as Seeker
-
     query = (query or "").replace("\x00", "").strip()
     if not query:
         return []
@@ -400,16 +399,16 @@ def search_registrations(event: Event, query: str, limit: int = 20) -> list[Regi
     if query.isdigit():
         if len(query) < 4:
             return []
-        conditions.append(Seeker.phone.like("%" + query))
+        conditions.append(User.phone.like("%" + query))
     else:
         escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(Seeker.name.like("%" + escaped + "%", escape="\\"))
+        conditions.append(User.name.like("%" + escaped + "%", escape="\\"))
     return db.session.execute(
         db.select(Registration)
-        .join(Seeker, Seeker.id == Registration.seeker_id)
+        .join(User, User.id == Registration.seeker_id)
         .filter(Registration.event_id == event.id, *conditions)
         .options(db.contains_eager(Registration.seeker))
-        .order_by(Seeker.name)
+        .order_by(User.name)
         .limit(limit)
     ).scalars().all()
 
@@ -426,9 +425,6 @@ def walk_in(event_id: int, *, staff: User, name: str, phone: str, category=None,
     the event is full (422 ``event_full``, no waitlist at the door) or not for this person (422
     ``not_eligible``).
     """
-    from ..accounts import services as accounts
-    from ..booking import services as booking
-
     event = door_event(event_id, staff)
     if event.status == EventStatus.CANCELLED:
         raise ServiceError("event_cancelled", _("该活动已取消。"))

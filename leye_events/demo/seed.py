@@ -6,6 +6,10 @@ from sqlalchemy import func
 
 from ..accounts.models import User
 from ..accounts.services import create_user, signup_seeker
+from ..booking.services import register
+from ..cases import services as cases
+from ..checkin.models import CheckInMethod
+from ..checkin.services import Scan, check_in
 from ..core.timeutil import SHANGHAI, as_utc, utcnow
 from ..events.models import Event
 from ..events.services import SessionInput, create_event
@@ -13,6 +17,8 @@ from ..extensions import db
 from ..stations.data import YANGPU_STATIONS
 from ..stations.models import Station
 from . import data
+from .employers import seed_employers
+from .outreach import seed_outreach
 
 
 @dataclass
@@ -110,11 +116,7 @@ def seed_demo(now: datetime | None = None) -> SeedResult:
         )
     result.events = len(data.EVENTS)
     _seed_case_work(seekers, events, organizers, now)
-    from .employers import seed_employers
-
     result.logins += seed_employers(seekers, events, admin, today.date())
-    from .outreach import seed_outreach
-
     seed_outreach(seekers)
     return result
 
@@ -129,11 +131,6 @@ def _seed_case_work(seekers: list, events: dict, organizers: dict, now: datetime
     Everything goes through the booking, check-in and case services, so the cases' timelines are
     written exactly as they would be at the door.
     """
-    from ..booking.services import register
-    from ..cases import services as cases
-    from ..checkin.models import CheckInMethod
-    from ..checkin.services import Scan, check_in
-
     for name, industry, posts in data.EMPLOYERS:
         for title in posts:
             cases.find_or_create_post(name, title, industry)

@@ -20,7 +20,7 @@ from ..extensions import db
 from ..stations.models import Station
 from . import access
 from .credit_code import is_valid_credit_code, normalize_credit_code
-from .models import Booth, Education, Employer, Post, PostStatus, Visit
+from .models import Booth, Education, Employer, Post, PostStatus, Visit, booth_posts
 
 # Lengths the columns hold; the API documents the same bounds.
 EMPLOYER_TEXT_FIELDS = {"name": 200, "industry": 100, "size": 50, "park": 100, "address": 200,
@@ -325,8 +325,6 @@ def posts_query(viewer=None, *, text=None, station_id=None, employer_id=None, ev
 
 
 def _event_post_ids(event_id: int):
-    from .models import booth_posts
-
     return db.select(booth_posts.c.post_id).join(Booth, Booth.id == booth_posts.c.booth_id).where(
         Booth.event_id == event_id)
 

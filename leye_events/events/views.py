@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.auth import can_manage_station, is_staff_of_station, roles_required
 from ..accounts.models import Role
 from ..booking.counts import seat_counts, seat_counts_for
+from ..checkin.services import session_counts, session_counts_by_method
 from ..core.errors import Forbidden, ServiceError
 from ..core.timeutil import SHANGHAI, as_utc, utcnow
 from ..extensions import db
@@ -373,8 +374,6 @@ def manage_edit(event_id: int):
 @roles_required(Role.ORGANIZER, Role.ADMIN)
 def manage_detail(event_id: int):
     """An organizer's view of one event: status, counts and the actions."""
-    from ..checkin.services import session_counts, session_counts_by_method
-
     event = _manageable_event(event_id)
     registrations_url = None
     if "booking.event_registrations" in current_app.view_functions:
