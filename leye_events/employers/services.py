@@ -14,7 +14,7 @@ from ..accounts.models import Role, SeekerCategory, User
 from ..accounts.services import create_user
 from ..audit.services import record
 from ..core.errors import Conflict, Forbidden, NotFound, ServiceError
-from ..core.timeutil import utcnow
+from ..core.timeutil import today_local, utcnow
 from ..events.models import Event, EventKind, EventStatus
 from ..extensions import db
 from ..stations.models import Station
@@ -176,7 +176,7 @@ def record_visit(employer: Employer, *, actor: User, visited_on, visitors="", ag
     """A company visit by staff of the employer's station: when, who went, what was agreed."""
     if not access.may_edit_employer(actor, employer):
         raise Forbidden("forbidden", _("您无权为该用人单位记录走访。"))
-    if not isinstance(visited_on, date) or visited_on > date.today() or visited_on.year < 2000:
+    if not isinstance(visited_on, date) or visited_on > today_local() or visited_on.year < 2000:
         raise ServiceError("invalid_field", _("走访日期不合理。"), field="visited_on")
     visit = Visit(employer=employer, station_id=employer.station_id or actor.station_id, visited_on=visited_on,
                   visitors=clean_text(visitors, "visitors", 200) or actor.name,
@@ -303,7 +303,7 @@ def posts_query(viewer=None, *, text=None, station_id=None, employer_id=None, ev
     """Posts, newest first: open ones (and not past their closing date) for everyone; with
     ``include_closed`` also closed and filled ones, for staff and for the employer's own."""
     query = db.select(Post).join(Post.employer).order_by(Post.created_at.desc(), Post.id.desc())
-    public = db.and_(Post.status == PostStatus.OPEN, or_(Post.closes_on.is_(None), Post.closes_on >= date.today()))
+    public = db.and_(Post.status == PostStatus.OPEN, or_(Post.closes_on.is_(None), Post.closes_on >= today_local()))
     own_employer_id = getattr(viewer, "employer_id", None)
     if not include_closed:
         query = query.where(public)
