@@ -32,8 +32,10 @@ from ..employers.models import Application, ApplicationStatus, BookingStatus, In
 from ..employers.services import development_counts
 from ..events.models import EVENT_KIND_LABELS, Event, EventKind, EventSession, EventStatus
 from ..extensions import db
-from .models import Case, CaseEntry, Outcome
-from .services import SERVICE_KINDS
+from .models import Case, CaseEntry, EntryKind, Outcome
+
+# Entry kinds that count as a service to the seeker.
+SERVICE_KINDS = (EntryKind.ATTENDANCE, EntryKind.NOTE, EntryKind.NO_SHOW, EntryKind.REFERRAL, EntryKind.OUTCOME)
 
 # What each figure counts, in words, shown next to the figure on the page and in the XLSX report.
 DEFINITIONS = {

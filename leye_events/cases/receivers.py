@@ -2,7 +2,7 @@
 from ..checkin.signals import attendance_recorded, attendance_withdrawn
 from ..employers.signals import application_result_recorded, application_submitted
 from .applications import record_application, record_application_result
-from .services import record_attendance, withdraw_attendance
+from .operations import record_attendance, withdraw_attendance
 
 
 @attendance_recorded.connect
