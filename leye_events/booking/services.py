@@ -92,11 +92,11 @@ def takes_seat(event: Event, attend: Attend) -> bool:
 def check_window(event: Event, now) -> None:
     """Raise ``event_cancelled`` or ``registration_closed`` unless registration is open now."""
     _check_published(event)
-    if event.registration_opens and now < event.registration_opens:
+    window = event.registration_window(now)
+    if window == "not_yet_open":
         opens = to_local(event.registration_opens).strftime("%Y-%m-%d %H:%M")
         raise ServiceError("registration_closed", _("报名尚未开始，将于 %(time)s 开放。", time=opens))
-    closes = event.registration_closes or event.starts_at
-    if closes is not None and now >= closes:
+    if window == "closed":
         raise ServiceError("registration_closed", _("报名已截止。"))
 
 
@@ -331,15 +331,6 @@ def may_manage_registration(user: User, registration: Registration) -> bool:
         return True
     return user.role in (Role.ORGANIZER, Role.COUNSELOR) and user.station_id == registration.event.station_id
 
-
-def reissue_ticket(registration: Registration, *, actor: User) -> Registration:
-    """Give the registration a new ticket code; the old one stops working at once."""
-    if not may_manage_registration(actor, registration):
-        raise Forbidden("forbidden", _("您无权操作该报名。"))
-    registration.ticket_code = new_ticket_code()
-    record("registration.ticket_reissued", registration, actor=actor,
-           station_id=registration.event.station_id)
-    return registration
 
 
 def registration_by_code(code: str) -> Registration | None:

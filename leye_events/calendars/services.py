@@ -26,6 +26,7 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Role, User
 from ..audit.services import record
 from ..booking.models import Registration, RegistrationStatus
+from ..core.db import get_row
 from ..core.errors import NotFound
 from ..core.timeutil import SHANGHAI, utcnow
 from ..events.models import Event, EventSession, EventStatus
@@ -41,7 +42,6 @@ REFRESH_INTERVAL = timedelta(hours=6)
 # Raise when the shape of the generated calendars changes, so that cached copies are refetched.
 FEED_FORMAT = "1"
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_\-]{20,64}$")
-MAX_ID = 2**31 - 1
 _DESCRIPTION_LIMIT = 1500
 
 
@@ -73,7 +73,7 @@ def session_uid(session) -> str:
 
 def public_event(event_id: int, *, show_drafts: bool = False) -> Event:
     """An event for the public .ics: published or cancelled (drafts only when ``show_drafts``)."""
-    event = db.session.get(Event, event_id) if 0 < event_id <= MAX_ID else None
+    event = get_row(Event, event_id)
     if event is None or (event.status == EventStatus.DRAFT and not show_drafts):
         raise NotFound("not_found", _("活动不存在。"))
     return event

@@ -17,7 +17,7 @@ from ..audit.services import record
 from ..booking import services as booking
 from ..booking.models import Registration, RegistrationStatus
 from ..booking.services import registration_by_code
-from ..core.db import begin_locking_transaction, lock_row, race_window
+from ..core.db import begin_locking_transaction, get_row, lock_row, race_window
 from ..core.errors import Conflict, Forbidden, NotFound, ServiceError
 from ..core.timeutil import utcnow
 from ..events.models import Event, EventSession, EventStatus
@@ -35,7 +35,6 @@ DOOR_ROLES = (Role.DOOR, Role.COUNSELOR, Role.ORGANIZER, Role.ADMIN)
 CORRECTING_ROLES = (Role.ORGANIZER, Role.ADMIN)
 # The longest text a door may send, per field: longer is refused (422), never cut or stored.
 MAX_LENGTHS = {"code": 2048, "gate": 64, "device": 100, "nonce": 64, "reason": 200}
-MAX_ID = 2**31 - 1  # primary keys are 32-bit on PostgreSQL
 _CODE_IN_TEXT = re.compile(r"/tickets/([A-Za-z0-9_\-]{10,64})")
 _BARE_CODE = re.compile(r"^[A-Za-z0-9_\-]{10,64}$")
 
@@ -55,7 +54,7 @@ class Scan:
 
 
 @dataclass
-class Outcome:
+class ScanOutcome:
     checkin: CheckIn
     first: CheckIn | None = None  # the earlier success, for already_checked_in
     replayed: bool = False  # the nonce was seen before; this is the first answer again
@@ -102,8 +101,7 @@ def may_check_in(user: User, event: Event) -> bool:
 
 def door_event(event_id, user: User) -> Event:
     """The event, if ``user`` may work its door; NotFound / Forbidden otherwise."""
-    in_range = isinstance(event_id, int) and 1 <= event_id <= MAX_ID  # a larger id would overflow the database
-    event = db.session.get(Event, event_id) if in_range else None
+    event = get_row(Event, event_id)
     if event is None:
         raise NotFound("not_found", _("活动不存在。"))
     if not may_check_in(user, event):
@@ -164,14 +162,14 @@ def first_success(registration_id: int, session_id: int) -> CheckIn | None:
     ).scalar_one_or_none()
 
 
-def _by_nonce(nonce: str) -> Outcome | None:
+def _by_nonce(nonce: str) -> ScanOutcome | None:
     previous = db.session.execute(db.select(CheckIn).filter_by(nonce=nonce)).scalar_one_or_none()
     if previous is None:
         return None
     first = None
     if previous.result == CheckInResult.ALREADY_CHECKED_IN and previous.registration_id and previous.session_id:
         first = first_success(previous.registration_id, previous.session_id)
-    return Outcome(previous, first=first, replayed=True)
+    return ScanOutcome(previous, first=first, replayed=True)
 
 
 def _decide(event: Event, registration: Registration | None, session: EventSession | None, moment,
@@ -207,7 +205,7 @@ def scan_moment(scan: Scan, now: datetime) -> datetime:
     return scan.scanned_at
 
 
-def check_in(scan: Scan, *, staff: User, now: datetime | None = None) -> Outcome:
+def check_in(scan: Scan, *, staff: User, now: datetime | None = None) -> ScanOutcome:
     """Admit a ticket to a session at most once, whichever door scans it and however many at once.
 
     Every attempt is logged with its outcome, except unknown codes past the hourly limit per event
@@ -242,7 +240,7 @@ def check_in(scan: Scan, *, staff: User, now: datetime | None = None) -> Outcome
     event = db.session.get(Event, event.id)
     result, first = _decide(event, registration, session, moment, scan.method)
     if result == CheckInResult.UNKNOWN_CODE and _unknown_codes_over_limit(event):
-        return Outcome(_row(event, scan, staff, None, session, result, nonce, moment, None))
+        return ScanOutcome(_row(event, scan, staff, None, session, result, nonce, moment, None))
     race_window()
     checkin = _log(event, scan, staff, registration, session, result, nonce, moment, first)
     try:
@@ -260,7 +258,7 @@ def check_in(scan: Scan, *, staff: User, now: datetime | None = None) -> Outcome
         from .signals import attendance_recorded
 
         attendance_recorded.send(checkin)
-    return Outcome(checkin, first=first)
+    return ScanOutcome(checkin, first=first)
 
 
 def _online_event(scan: Scan, seeker: User) -> Event:
@@ -414,7 +412,7 @@ def search_registrations(event: Event, query: str, limit: int = 20) -> list[Regi
 
 
 def walk_in(event_id: int, *, staff: User, name: str, phone: str, category=None, session_id=None,
-            gate: str = "", device: str = "") -> Outcome:
+            gate: str = "", device: str = "") -> ScanOutcome:
     """Register and admit someone new at the door in one step: create their seeker account, register
     them (marked walk-in) and check them in, all in one transaction.
 

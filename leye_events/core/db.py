@@ -1,4 +1,4 @@
-"""Transactions that lock: the one way services serialize changes to shared state."""
+"""Rows by id, and transactions that lock: the one way services serialize changes to shared state."""
 import time
 
 from flask import current_app
@@ -10,8 +10,19 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 from .errors import ServiceError
 from .sqlite import IMMEDIATE_OPTION
+from .urls import MAX_ID
 
 LOCK_TIMEOUT = "10s"
+
+
+def get_row(model, row_id):
+    """The row with id ``row_id``, or None — also for ids that are not integers or that no table
+    could hold (a 64-bit number would overflow PostgreSQL's integer before finding nothing).
+
+    The one id check of the services; URLs are bounded by ``core.urls.BoundedIntConverter``."""
+    if isinstance(row_id, bool) or not isinstance(row_id, int) or not 1 <= row_id <= MAX_ID:
+        return None
+    return db.session.get(model, row_id)
 
 
 def is_sqlite() -> bool:

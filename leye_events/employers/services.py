@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import Role, SeekerCategory, User
 from ..accounts.services import create_user
 from ..audit.services import record
+from ..core.db import get_row
 from ..core.errors import Conflict, Forbidden, NotFound, ServiceError
 from ..core.timeutil import today_local, utcnow
 from ..events.models import Event, EventKind, EventStatus
@@ -29,7 +30,6 @@ POST_TEXT_FIELDS = {"title": 200, "description": 5000, "location": 200}
 TAG_MAX, TAGS_MAX = 20, 10
 HEADCOUNT_MAX, SALARY_MAX, EXPERIENCE_MAX = 10_000, 1_000_000, 50
 FAIR_KINDS = (EventKind.JOB_FAIR, EventKind.INTERVIEW_SESSION)
-MAX_ID = 2**31 - 1  # PostgreSQL's integer
 
 
 def clean_text(value, field: str, max_length: int, *, required: bool = False) -> str:
@@ -54,13 +54,6 @@ def _bounded_int(value, field: str, low: int, high: int, *, nullable: bool = Tru
                            field=field)
     return value
 
-
-def get_row(model, row_id):
-    """The row with id ``row_id``, or None — also for ids that are not integers or that no table
-    could hold (a 64-bit number would overflow PostgreSQL's integer before finding nothing)."""
-    if isinstance(row_id, bool) or not isinstance(row_id, int) or not 1 <= row_id <= MAX_ID:
-        return None
-    return db.session.get(model, row_id)
 
 
 # --- employers ----------------------------------------------------------------------------------

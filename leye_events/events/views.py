@@ -13,6 +13,7 @@ from ..accounts.auth import can_manage_station, is_staff_of_station, roles_requi
 from ..accounts.models import Role
 from ..booking.counts import seat_counts, seat_counts_for
 from ..checkin.services import session_counts, session_counts_by_method
+from ..core.db import get_row
 from ..core.errors import Forbidden, ServiceError
 from ..core.timeutil import SHANGHAI, as_utc, utcnow
 from ..extensions import db
@@ -163,11 +164,8 @@ def home():
     )
 
 
-MAX_ID = 2**31 - 1  # PostgreSQL integer; a larger id would be a database error, not a 404
-
-
 def _load_event(event_id: int) -> Event:
-    event = db.session.get(Event, event_id) if 0 < event_id <= MAX_ID else None
+    event = get_row(Event, event_id)
     if event is None:
         abort(404)
     return event
@@ -181,15 +179,14 @@ def detail(event_id: int):
         abort(404)
     now = utcnow()
     counts = seat_counts(event)
-    can_register_here = "booking.register" in current_app.view_functions
     return render_template(
         "events/detail.html",
         event=event,
         counts=counts,
         now=now,
         registration_open=event.registration_is_open(now),
-        not_yet_open=bool(event.registration_opens and now < event.registration_opens),
-        registration_url=url_for("booking.register", event_id=event.id) if can_register_here else None,
+        not_yet_open=event.registration_window(now) == "not_yet_open",
+        registration_url=url_for("booking.register", event_id=event.id),
         can_manage=can_manage_station(current_user, event.station_id),
     )
 
@@ -375,9 +372,7 @@ def manage_edit(event_id: int):
 def manage_detail(event_id: int):
     """An organizer's view of one event: status, counts and the actions."""
     event = _manageable_event(event_id)
-    registrations_url = None
-    if "booking.event_registrations" in current_app.view_functions:
-        registrations_url = url_for("booking.event_registrations", event_id=event.id)
+    registrations_url = url_for("booking.event_registrations", event_id=event.id)
     return render_template("events/manage_detail.html", event=event, counts=seat_counts(event),
                            attended=session_counts(event), attended_split=session_counts_by_method(event),
                            action_form=ActionForm(),
