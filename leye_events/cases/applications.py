@@ -20,7 +20,7 @@ def record_application(application: Application, actor) -> None:
     """The seeker applied: an ``application`` entry on the case."""
     case = case_for(application.seeker)
     add_entry(case, EntryKind.APPLICATION, actor, application_id=application.id, event_id=application.event_id,
-           details=_details(application))
+              details=_details(application))
 
 
 def record_application_result(application: Application, actor, note: str = "") -> None:
@@ -37,17 +37,17 @@ def record_application_result(application: Application, actor, note: str = "") -
         outcome_id = outcome.id
         details = {**_details(application), "start_date": outcome.start_date.isoformat()}
         add_entry(case, EntryKind.OUTCOME, actor, outcome_id=outcome.id, event_id=application.event_id,
-               application_id=application.id, details=details)
+                  application_id=application.id, details=details)
         record("case.outcome", case, actor=actor, station_id=case.station_id, outcome_id=outcome.id)
     add_entry(case, EntryKind.APPLICATION, actor, body=note, application_id=application.id,
-           event_id=application.event_id, outcome_id=outcome_id, details={**_details(application), "update": True})
+              event_id=application.event_id, outcome_id=outcome_id, details={**_details(application), "update": True})
     if outcome_id is not None and case.status != CaseStatus.EMPLOYED:
         # The employer acts here, not a counselor: the change is the system's, attributed to the actor.
         previous = case.status
         case.status = CaseStatus.EMPLOYED
         case.status_reason = _("已就业：%(employer)s", employer=application.employer.name)
         add_entry(case, EntryKind.STATUS_CHANGE, actor, body=case.status_reason,
-               details={"from": previous.value, "to": CaseStatus.EMPLOYED.value})
+                  details={"from": previous.value, "to": CaseStatus.EMPLOYED.value})
 
 
 def application_entry_title(entry) -> str:

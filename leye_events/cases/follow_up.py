@@ -71,8 +71,8 @@ def log_follow_up(event: Event, registration_id, contact, *, actor: User, body="
     body = clean_text(body, "body", NOTE_MAX, required=False)
     case = case_for(registration.seeker, station=event.station)
     entry = add_entry(case, EntryKind.NO_SHOW, actor, body=body, contact=True, event_id=event.id,
-                   registration_id=registration.id,
-                   details={"contact": contact.value, "event_title": event.title})
+                      registration_id=registration.id,
+                      details={"contact": contact.value, "event_title": event.title})
     record("case.follow_up", case, actor=actor, station_id=event.station_id, event_id=event.id,
            contact=contact.value)
     return entry
@@ -96,7 +96,7 @@ def note_to_attendees(event: Event, body, *, actor: User) -> int:
     cases = attendee_cases(event)
     for case in cases:
         add_entry(case, EntryKind.NOTE, actor, body=body, contact=True, event_id=event.id,
-               details={"event_title": event.title, "bulk": True})
+                  details={"event_title": event.title, "bulk": True})
     record("case.bulk_note", event, actor=actor, station_id=event.station_id, cases=len(cases))
     return len(cases)
 

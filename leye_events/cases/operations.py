@@ -149,7 +149,7 @@ def clean_text(value, field: str, max_length: int, *, required: bool, label: str
 
 
 def add_entry(case: Case, kind: EntryKind, author, *, body: str = "", occurred_at: datetime | None = None,
-           contact: bool = False, **columns) -> CaseEntry:
+              contact: bool = False, **columns) -> CaseEntry:
     """Add an entry to the case's timeline; ``contact`` marks the counselor in touch now."""
     now = utcnow()
     entry = CaseEntry(case=case, kind=kind, author_id=getattr(author, "id", None), body=body,
@@ -206,7 +206,7 @@ def change_status(case: Case, status, reason, *, actor: User) -> CaseEntry:
     case.status = status
     case.status_reason = reason
     entry = add_entry(case, EntryKind.STATUS_CHANGE, actor, body=reason,
-                   details={"from": previous.value, "to": status.value})
+                      details={"from": previous.value, "to": status.value})
     record("case.status", case, actor=actor, station_id=case.station_id, from_status=previous.value,
            to_status=status.value, reason=reason)
     return entry
@@ -267,7 +267,7 @@ def add_referral(case: Case, *, actor: User, employer, post="", industry="", bod
     db.session.add(referral)
     db.session.flush()
     add_entry(case, EntryKind.REFERRAL, actor, body=body, contact=True, referral_id=referral.id,
-           details={**_referral_details(referral), "consent": consent.value})
+              details={**_referral_details(referral), "consent": consent.value})
     record("case.referral", case, actor=actor, station_id=case.station_id, referral_id=referral.id,
            consent=consent.value)
     referral_made.send(referral, consent=consent, actor=actor)
@@ -292,7 +292,7 @@ def set_referral_result(referral: Referral, result, *, actor: User, body="") -> 
     body = clean_text(body, "body", NOTE_MAX, required=False)
     referral.result = result
     entry = add_entry(case, EntryKind.REFERRAL, actor, body=body, contact=True, referral_id=referral.id,
-                   details={**_referral_details(referral), "update": True})
+                      details={**_referral_details(referral), "update": True})
     record("case.referral_result", case, actor=actor, station_id=case.station_id, referral_id=referral.id,
            result=result.value)
     return entry
@@ -339,7 +339,7 @@ def record_outcome(case: Case, *, actor: User, employer, post="", industry="", s
                "event_id": event.id if event else None, "event_title": event.title if event else "",
                "referral_id": referral.id if referral else None}
     add_entry(case, EntryKind.OUTCOME, actor, body=body, contact=True, outcome_id=outcome.id,
-           event_id=event.id if event else None, referral_id=referral.id if referral else None, details=details)
+              event_id=event.id if event else None, referral_id=referral.id if referral else None, details=details)
     record("case.outcome", case, actor=actor, station_id=case.station_id, outcome_id=outcome.id)
     if case.status != CaseStatus.EMPLOYED:
         change_status(case, CaseStatus.EMPLOYED, _("已就业：%(employer)s", employer=employer.name), actor=actor)

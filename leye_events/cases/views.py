@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..accounts.auth import roles_required
 from ..accounts.models import Role
+from ..core.db import get_row, unit_of_work
 from ..core.errors import ServiceError
 from ..core.timeutil import SHANGHAI, to_local, utcnow
 from ..events.models import Event
@@ -64,8 +65,8 @@ def caseload():
     )
     page = args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < len(page) < 6 and int(page) > 0 else 1
-    rows, total = lists.caseload(current_user, filters, page=page)
-    db.session.commit()  # cases created on first sight
+    with unit_of_work():  # cases are created on first sight
+        rows, total = lists.caseload(current_user, filters, page=page)
     stations = db.session.execute(db.select(Station).order_by(Station.id)).scalars().all() \
         if current_user.role == Role.ADMIN else []
     return render_template("cases/caseload.html", rows=rows, total=total, filters=filters, page=page,
@@ -135,8 +136,8 @@ def _workable_case(case_id: int):
 @roles_required(*VIEWERS)
 def case_page(case_id: int):
     case = _viewable_case(case_id)
-    operations.open_case(case, current_user)
-    db.session.commit()
+    with unit_of_work():  # the audit entry of the view
+        operations.open_case(case, current_user)
     return _render_case(case)
 
 
@@ -146,11 +147,10 @@ def unmask_phone(case_id: int):
     """Show the whole phone number on the case page, with a typed reason (audited)."""
     case = _viewable_case(case_id)
     try:
-        phone = operations.reveal_phone(case, current_user, request.form.get("reason"))
+        with unit_of_work():
+            phone = operations.reveal_phone(case, current_user, request.form.get("reason"))
     except ServiceError as error:
-        db.session.rollback()
         return _render_case(case, 422, unmask_error=error.message)
-    db.session.commit()
     return _render_case(case, phone=phone)
 
 
@@ -159,22 +159,19 @@ def unmask_phone(case_id: int):
 def seeker_case(seeker_id: int):
     """The case of a seeker, opened (and created) from lists that know the seeker, not the case."""
     seeker = _or_http(operations.seeker_or_404, seeker_id)
-    case = operations.case_for(seeker)
-    if not access.may_view_case(current_user, case):
-        db.session.rollback()
-        abort(403)
-    db.session.commit()
+    with unit_of_work():  # the case is created on first sight; not when the viewer may not see it
+        case = operations.case_for(seeker)
+        if not access.may_view_case(current_user, case):
+            abort(403)
     return redirect(url_for("cases.case_page", case_id=case.id))
 
 
 def _done(case, message):
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("cases.case_page", case_id=case.id) + "#timeline")
 
 
 def _failed(case, error: ServiceError, form):
-    db.session.rollback()
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = list(field.errors) + [error.message]
@@ -198,7 +195,8 @@ def add_note(case_id: int):
     if not form.validate_on_submit():
         return _form_failed(case, form)
     try:
-        operations.add_note(case, form.body.data, actor=current_user)
+        with unit_of_work():
+            operations.add_note(case, form.body.data, actor=current_user)
     except ServiceError as error:
         return _failed(case, error, form)
     return _done(case, _("服务记录已保存。"))
@@ -212,8 +210,9 @@ def add_referral(case_id: int):
     if not form.validate_on_submit():
         return _form_failed(case, form)
     try:
-        operations.add_referral(case, actor=current_user, employer=form.employer.data, post=form.post.data,
-                              industry=form.industry.data, body=form.body.data, consent=form.consent.data)
+        with unit_of_work():
+            operations.add_referral(case, actor=current_user, employer=form.employer.data, post=form.post.data,
+                                    industry=form.industry.data, body=form.body.data, consent=form.consent.data)
     except ServiceError as error:
         return _failed(case, error, form)
     return _done(case, _("岗位推荐已记录。"))
@@ -230,7 +229,8 @@ def referral_result(case_id: int, referral_id: int):
     if not form.validate_on_submit():
         return _form_failed(case, form)
     try:
-        operations.set_referral_result(referral, form.result.data, actor=current_user)
+        with unit_of_work():
+            operations.set_referral_result(referral, form.result.data, actor=current_user)
     except ServiceError as error:
         return _failed(case, error, form)
     return _done(case, _("推荐结果已更新。"))
@@ -245,10 +245,11 @@ def add_outcome(case_id: int):
     if not form.validate_on_submit():
         return _form_failed(case, form)
     try:
-        operations.record_outcome(case, actor=current_user, employer=form.employer.data, post=form.post.data,
-                                industry=form.industry.data, start_date=form.start_date.data,
-                                event_id=form.event_id.data or None, referral_id=form.referral_id.data or None,
-                                body=form.body.data)
+        with unit_of_work():
+            operations.record_outcome(case, actor=current_user, employer=form.employer.data, post=form.post.data,
+                                      industry=form.industry.data, start_date=form.start_date.data,
+                                      event_id=form.event_id.data or None, referral_id=form.referral_id.data or None,
+                                      body=form.body.data)
     except ServiceError as error:
         return _failed(case, error, form)
     return _done(case, _("就业结果已记录，档案状态改为已就业。"))
@@ -262,7 +263,8 @@ def change_status(case_id: int):
     if not form.validate_on_submit():
         return _form_failed(case, form)
     try:
-        operations.change_status(case, form.status.data, form.reason.data, actor=current_user)
+        with unit_of_work():
+            operations.change_status(case, form.status.data, form.reason.data, actor=current_user)
     except ServiceError as error:
         return _failed(case, error, form)
     return _done(case, _("档案状态已更新。"))
@@ -277,8 +279,9 @@ def edit_case(case_id: int):
     if not form.validate_on_submit():
         return _form_failed(case, form)
     try:
-        operations.update_case(case, actor=current_user, plan=form.plan.data, category=form.category.data,
-                             counselor_id=form.counselor_id.data)
+        with unit_of_work():
+            operations.update_case(case, actor=current_user, plan=form.plan.data, category=form.category.data,
+                                   counselor_id=form.counselor_id.data)
     except ServiceError as error:
         return _failed(case, error, form)
     return _done(case, _("档案信息已保存。"))
@@ -290,14 +293,14 @@ def edit_case(case_id: int):
 @roles_required(*WORKERS)
 def follow_up_events():
     now = utcnow()
-    events = followup.followup_events(current_user, now)
-    counts = {event.id: len(followup.no_shows(event, now)) for event in events}
-    db.session.commit()  # cases created on first sight
+    with unit_of_work():  # cases are created on first sight
+        events = followup.followup_events(current_user, now)
+        counts = {event.id: len(followup.no_shows(event, now)) for event in events}
     return render_template("cases/follow_up_events.html", events=events, counts=counts)
 
 
 def _follow_up_event(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
+    event = get_row(Event, event_id)
     if event is None:
         abort(404)
     if not access.may_follow_up(current_user, event):
@@ -306,8 +309,8 @@ def _follow_up_event(event_id: int) -> Event:
 
 
 def _render_follow_up(event, status=200, **forms):
-    items = followup.no_shows(event)
-    db.session.commit()  # cases created on first sight
+    with unit_of_work():  # cases are created on first sight
+        items = followup.no_shows(event)
     viewable = {item.registration.id: item.case is not None and access.may_view_case(current_user, item.case)
                 for item in items}
     return render_template(
@@ -335,15 +338,14 @@ def log_call(event_id: int):
         flash(_("未保存：回访信息不完整。"), "error")
         return _render_follow_up(event, status=400, call_form=form)
     try:
-        followup.log_follow_up(event, int(registration_id), form.contact.data, actor=current_user,
-                               body=form.body.data)
+        with unit_of_work():
+            followup.log_follow_up(event, int(registration_id), form.contact.data, actor=current_user,
+                                   body=form.body.data)
     except ServiceError as error:
-        db.session.rollback()
         if error.status in (403, 404):
             abort(error.status)
         flash(error.message, "error")
         return _render_follow_up(event, status=400, call_form=form)
-    db.session.commit()
     flash(_("回访已记录。"), "success")
     return redirect(url_for("cases.follow_up", event_id=event.id) + f"#r{registration_id}")
 
@@ -357,12 +359,11 @@ def bulk_note(event_id: int):
         flash(_("未保存：请填写服务记录内容。"), "error")
         return _render_follow_up(event, status=400, bulk_form=form)
     try:
-        count = followup.note_to_attendees(event, form.body.data, actor=current_user)
+        with unit_of_work():
+            count = followup.note_to_attendees(event, form.body.data, actor=current_user)
     except ServiceError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return _render_follow_up(event, status=400, bulk_form=form)
-    db.session.commit()
     flash(_("已为 %(n)d 位参加者写入服务记录。", n=count), "success")
     return redirect(url_for("cases.follow_up", event_id=event.id))
 

@@ -1,5 +1,7 @@
-"""Rows by id, and transactions that lock: the one way services serialize changes to shared state."""
+"""Rows by id, a request's unit of work, and transactions that lock: the one way services serialize
+changes to shared state."""
 import time
+from contextlib import contextmanager
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -23,6 +25,20 @@ def get_row(model, row_id):
     if isinstance(row_id, bool) or not isinstance(row_id, int) or not 1 <= row_id <= MAX_ID:
         return None
     return db.session.get(model, row_id)
+
+
+@contextmanager
+def unit_of_work():
+    """A request's changes as one transaction: committed when the block ends normally, rolled back
+    (and the exception raised on) when it raises — a ServiceError, an abort, or a failing commit.
+
+    Services never commit; views wrap their service calls in this instead of committing by hand."""
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
 
 
 def is_sqlite() -> bool:

@@ -48,7 +48,7 @@ def counted():
     today = utcnow().astimezone(SHANGHAI).date()
     for seeker, days in ((g[0], -1), (g[1], -5), (g[2], -60)):
         operations.record_outcome(operations.case_for(seeker), actor=a.counselor, employer="某公司", post="文员",
-                                start_date=today + timedelta(days=days))
+                                  start_date=today + timedelta(days=days))
 
     b_event = past_event(b.station, days_ago=1)
     attend(register(b_event, b.seeker()), b_event.sessions[0], b.door)
