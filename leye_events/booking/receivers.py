@@ -10,12 +10,11 @@ from .services import fill_from_waitlist
 
 
 @event_changing.connect
-def _refuse_changes_stranding_registrants(event, *, status, mode, **changes) -> None:
+def _refuse_changes_stranding_registrants(event, *, status, mode, capacity) -> None:
     """Refuse going back to draft with registrants, a mode that some registrants no longer fit,
     and a capacity below the seats already confirmed (the event row is locked then)."""
     unpublishing = status == EventStatus.DRAFT and event.status == EventStatus.PUBLISHED
     narrowing_mode = mode != (event.mode or EventMode.ONSITE) and mode != EventMode.HYBRID
-    capacity = changes.get("capacity")
     if not (unpublishing or narrowing_mode or isinstance(capacity, int)):
         return
     counts = seat_counts(event)

@@ -189,8 +189,7 @@ def update_event(event: Event, *, actor, sessions: list[SessionInput] | None = N
     capacity_changes = "capacity" in values and values["capacity"] != event.capacity
     if capacity_changes:
         event = _lock_for_capacity_change(event)
-    event_changing.send(event, status=status, mode=mode,
-                        **({"capacity": values["capacity"]} if capacity_changes else {}))
+    event_changing.send(event, status=status, mode=mode, capacity=values["capacity"] if capacity_changes else None)
     before = _time_and_place(event)
     _assign(event, values, sessions, status)
     if capacity_changes:

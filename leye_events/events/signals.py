@@ -6,7 +6,7 @@
 from blinker import signal
 
 # sender: the Event about to change (its row locked when the capacity changes);
-# kwargs: status, mode, capacity — the values it will have (capacity only when it changes, else absent)
+# kwargs: status, mode — the values it will have; capacity — the new one when it changes, else None
 event_changing = signal("event-changing")
 event_capacity_changed = signal("event-capacity-changed")  # sender: Event, its row locked; kwargs: actor
 event_changed = signal("event-changed")  # sender: a published Event whose time or venue changed; kwargs: actor
