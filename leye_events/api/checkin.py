@@ -1,14 +1,16 @@
-"""API: door check-in, offline batch upload, roster, undo (see API.md)."""
+"""API: door check-in, offline batch upload, roster, undo (see API.md). The door page calls these same
+endpoints with its login session (and CSRF token) instead of a bearer token."""
 from flask import jsonify
 from flask_babel import gettext as _
 
+from ..booking.models import Registration
 from ..checkin import services
 from ..checkin.models import CheckInMethod
 from ..checkin.presenters import outcome_json, roster_json
-from ..core.errors import ServiceError
+from ..core.errors import NotFound, ServiceError
 from ..extensions import db
 from . import bp
-from .auth import api_user, require_roles
+from .auth import api_user, require_roles, via_session
 from .errors import api_error_response
 from .parsing import MISSING, integer, json_body, object_list, text, timestamp
 
@@ -33,19 +35,35 @@ def scan_from(body: dict, method: CheckInMethod) -> services.Scan:
     )
 
 
+def _by_registration(body: dict, staff) -> dict:
+    """The body with the ticket code of ``registration_id`` (the door's one-tap check-in from its search),
+    which must belong to the event; the staff's access to the event is checked first."""
+    event = services.door_event(integer(body, "event_id", required=True), staff)
+    registration_id = integer(body, "registration_id", required=True)
+    registration = db.session.get(Registration, registration_id) if registration_id <= services.MAX_ID else None
+    if registration is None or registration.event_id != event.id:
+        raise NotFound("not_found", _("该报名不存在。"))
+    return {**body, "code": registration.ticket_code}
+
+
 @bp.post("/checkins")
-@require_roles(*DOOR_ROLES)
+@require_roles(*DOOR_ROLES, allow_session=True)
 def create_checkin():
-    """Check a ticket in; 200 with ``result`` whatever the outcome of the scan."""
-    scan = scan_from(json_body(), CheckInMethod.QR)
-    outcome = services.check_in(scan, staff=api_user())
+    """Check a ticket in; 200 with ``result`` whatever the outcome of the scan. Optional extensions:
+    ``method`` (``qr`` or ``manual``, a typed code) and ``registration_id`` in place of ``code``."""
+    body, staff = json_body(), api_user()
+    if body.get("registration_id") is not None:
+        body, method = _by_registration(body, staff), CheckInMethod.MANUAL
+    else:
+        method = CheckInMethod.MANUAL if body.get("method") == "manual" else CheckInMethod.QR
+    outcome = services.check_in(scan_from(body, method), staff=staff)
     body = outcome_json(outcome)  # before the commit expires what it reads (the ticket's lock is uncontended)
     db.session.commit()
     return jsonify(body)
 
 
 @bp.post("/checkins/batch")
-@require_roles(*DOOR_ROLES)
+@require_roles(*DOOR_ROLES, allow_session=True)
 def create_checkins_batch():
     """Upload scans made offline, each with its nonce and device time; answers in the same order.
     Each scan is its own transaction, so one bad item loses nothing else."""
@@ -68,12 +86,12 @@ def create_checkins_batch():
 
 
 @bp.get("/events/<int:event_id>/roster")
-@require_roles(*DOOR_ROLES)
+@require_roles(*DOOR_ROLES, allow_session=True)
 def roster(event_id: int):
     staff = api_user()
     event = services.door_event(event_id, staff)
     body = roster_json(event)
-    services.record_roster_read(event, staff=staff, via="api")
+    services.record_roster_read(event, staff=staff, via="door" if via_session() else "api")
     db.session.commit()
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
@@ -81,7 +99,7 @@ def roster(event_id: int):
 
 
 @bp.post("/checkins/<int:checkin_id>/undo")
-@require_roles(*DOOR_ROLES)
+@require_roles(*DOOR_ROLES, allow_session=True)
 def undo_checkin(checkin_id: int):
     body = json_body(allow_empty=True)
     reason = text(body, "reason")

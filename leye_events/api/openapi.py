@@ -303,11 +303,16 @@ SCHEMAS = {
     },
     "CheckinRequest": {
         "type": "object",
-        "required": ["code", "event_id"],
+        "required": ["event_id"],
+        "anyOf": [{"required": ["code"]}, {"required": ["registration_id"]}],
         "properties": {
             "code": {"type": "string", "maxLength": 2048,
                      "description": "The ticket code, or the whole text of its QR (e.g. a URL)"},
             "event_id": {"type": "integer"},
+            "registration_id": {"type": "integer", "description": "POST /checkins only, in place of code: a "
+                                "registration of the event found by name (404 otherwise); logged as manual"},
+            "method": {"type": "string", "enum": ["qr", "manual"], "default": "qr",
+                       "description": "POST /checkins only: manual for a typed code (the log says so)"},
             "session_id": {"type": "integer"},
             "gate": {"type": "string", "maxLength": 64},
             "device": {"type": "string", "maxLength": 100},
@@ -317,7 +322,8 @@ SCHEMAS = {
                            "CHECKIN_OFFLINE_MAX_DELAY_HOURS (else the item is 422 upload_too_late); an online "
                            "scan is judged by the server's clock."},
         },
-        "description": "Longer texts than maxLength are refused: 422 too_long with the field.",
+        "description": "Longer texts than maxLength are refused: 422 too_long with the field. Either code or "
+                       "registration_id.",
     },
     "CheckinResult": {
         "type": "object",
@@ -653,7 +659,9 @@ PATHS = {
         "post": operation(
             "Check a ticket in", operation_id="checkIn", tag="checkin",
             description="Door staff and up, of the event's station. Judged by the server's clock (scanned_at "
-                        "is ignored here).",
+                        "is ignored here). The check-in endpoints also accept the door page's login session "
+                        "(cookie) instead of a token; its writes then need the X-CSRFToken header (400 "
+                        "csrf_failed without).",
             request=body(ref("CheckinRequest")),
             responses={"200": ok("The outcome", ref("CheckinResult")), **errors(400, 401, 403, 404, 422)},
         )
