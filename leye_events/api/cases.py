@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 
 from ..accounts.models import Role
 from ..accounts.services import station_by_slug
+from ..cases import access, operations, timeline
 from ..cases import figures as fig
-from ..cases import services
 from ..core.errors import Forbidden
 from ..core.masking import mask_phone
 from ..core.timeutil import isoformat_local, utcnow
@@ -20,7 +20,7 @@ from .parsing import invalid_parameter, query_moment, query_text
 MAX_RANGE = timedelta(days=3700)
 
 
-def timeline_item_json(item: services.TimelineItem) -> dict:
+def timeline_item_json(item: timeline.TimelineItem) -> dict:
     return {
         "kind": item.kind.value,
         "at": isoformat_local(item.at),
@@ -37,7 +37,7 @@ def timeline_item_json(item: services.TimelineItem) -> dict:
 
 def case_json(case, viewer) -> dict:
     """The case for ``viewer``: organizers get no notes, no plan and no counselor's text."""
-    notes = services.may_see_notes(viewer)
+    notes = access.may_see_notes(viewer)
     seeker = case.seeker
     return {
         "id": case.id,
@@ -56,7 +56,7 @@ def case_json(case, viewer) -> dict:
         "plan": case.plan if notes else None,
         "notes_included": notes,
         "last_contact_at": isoformat_local(case.last_contact_at),
-        "timeline": [timeline_item_json(item) for item in services.timeline(case, include_notes=notes)],
+        "timeline": [timeline_item_json(item) for item in timeline.timeline(case, include_notes=notes)],
     }
 
 
@@ -65,7 +65,7 @@ def case_json(case, viewer) -> dict:
 def get_case(seeker_id: int):
     """Counselors and organizers of the case's station, admins; door staff and seekers 403."""
     viewer = api_user()
-    case = services.open_case_of_seeker(seeker_id, viewer)
+    case = operations.open_case_of_seeker(seeker_id, viewer)
     body = case_json(case, viewer)
     db.session.commit()  # the audit entry of the view (and a case created on first sight)
     return jsonify(body)
@@ -79,15 +79,10 @@ FIGURES_YEARS = (2000, 2100)
 def get_figures():
     """Station figures for its organizers and counselors; any station or the district for admins."""
     user = api_user()
-    if user.role not in (Role.COUNSELOR, Role.ORGANIZER, Role.ADMIN):
+    if user.role not in access.FIGURES_ROLES:  # before looking at the query: 403, not 404
         raise Forbidden("forbidden", _("您无权查看统计数据。"))
     slug = query_text("station", max_length=64)
-    station = station_by_slug(slug) if slug else None
-    if user.role != Role.ADMIN:
-        if station is None:
-            station = user.station
-        if station is None or station.id != user.station_id:
-            raise Forbidden("forbidden", _("只能查看本乐业空间的统计数据。"))
+    station = access.figures_station(user, station_by_slug(slug) if slug else None)
     now = utcnow()
     end = query_moment("to", end_of_day=True) or now
     start = query_moment("from") or end - timedelta(days=30)

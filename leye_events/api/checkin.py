@@ -7,6 +7,7 @@ from ..booking.models import Registration
 from ..checkin import services
 from ..checkin.models import CheckInMethod
 from ..checkin.presenters import outcome_json, roster_json
+from ..core.db import get_row
 from ..core.errors import NotFound, ServiceError
 from ..extensions import db
 from . import bp
@@ -40,7 +41,7 @@ def _by_registration(body: dict, staff) -> dict:
     which must belong to the event; the staff's access to the event is checked first."""
     event = services.door_event(integer(body, "event_id", required=True), staff)
     registration_id = integer(body, "registration_id", required=True)
-    registration = db.session.get(Registration, registration_id) if registration_id <= services.MAX_ID else None
+    registration = get_row(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
         raise NotFound("not_found", _("该报名不存在。"))
     return {**body, "code": registration.ticket_code}

@@ -9,6 +9,7 @@ from ..accounts.models import Role
 from ..core.errors import Forbidden
 from ..core.masking import mask_name, mask_phone
 from ..core.timeutil import isoformat_local
+from ..core.urls import MAX_ID
 from ..extensions import db
 from ..matching import referrals, services
 from . import bp
@@ -116,7 +117,7 @@ def referral_json(referral) -> dict:
 def post_referral(seeker_id: int):
     """Refer the seeker to a post with their consent (422 ``consent_required`` without it)."""
     body = json_body()
-    post_id = integer(body, "post_id", required=True, minimum=1, maximum=2**31 - 1)
+    post_id = integer(body, "post_id", required=True, minimum=1, maximum=MAX_ID)
     consent = text(body, "consent")
     note = text(body, "note")
     referral = referrals.refer(seeker_id, actor=api_user(), post_id=post_id,

@@ -16,11 +16,10 @@ from flask_babel import gettext as _
 from ..accounts.models import SEEKER_CATEGORY_LABELS
 from ..core.errors import NotFound, ServiceError
 from ..core.timeutil import SHANGHAI, parse_iso
+from ..core.urls import MAX_ID
 from . import bp
 
 MISSING = object()
-# Primary keys are 32-bit integers on PostgreSQL; SQLite overflows past 64 bits. Larger ids exist nowhere.
-MAX_ID = 2**31 - 1
 _MAX_DEPTH = 32
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Times in request bodies must fall in these years (UTC), like the web forms' times.
