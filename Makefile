@@ -36,6 +36,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check leye_events tests bench app.py
+	$(BIN)/lint-imports --no-logo
 
 # Refresh the message catalogue after changing user-facing text (then translate the new entries).
 extract-messages: install

@@ -7,6 +7,7 @@ from ..booking.models import Registration
 from ..checkin import services
 from ..checkin.models import CheckInMethod
 from ..checkin.presenters import outcome_json, roster_json
+from ..core.db import get_row
 from ..core.errors import NotFound, ServiceError
 from ..extensions import db
 from . import bodies as p
@@ -53,8 +54,7 @@ def _code_of_registration(body: CheckinRequest, staff) -> str:
     """The ticket code of ``registration_id`` (the door's one-tap check-in from its search), which must
     belong to the event; the staff's access to the event is checked first."""
     event = services.door_event(body.event_id, staff)
-    registration_id = body.registration_id
-    registration = db.session.get(Registration, registration_id) if registration_id <= services.MAX_ID else None
+    registration = get_row(Registration, body.registration_id)
     if registration is None or registration.event_id != event.id:
         raise NotFound("not_found", _("该报名不存在。"))
     return registration.ticket_code
