@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 PO_FILES := $(wildcard leye_events/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 FLASK := $(BIN)/flask --app app
+NODE ?= node
 
 .PHONY: run test install translations extract-messages lint bench clean
 
@@ -27,11 +28,15 @@ run: install
 	FLASK_DEBUG=1 $(FLASK) seed-demo --if-empty
 	FLASK_DEBUG=1 FLASK_NOTIFY_EMBEDDED_WORKER=1 $(FLASK) run --host 127.0.0.1 --port 5000
 
+# The door's JavaScript modules are unit-tested with Node's own runner when Node is there (never required).
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if command -v $(NODE) >/dev/null 2>&1; then $(NODE) --test --test-reporter=spec tests/js/; \
+	else echo "tests/js skipped: node not found"; fi
 
 lint: install
 	$(BIN)/ruff check leye_events tests bench app.py
+	$(BIN)/lint-imports --no-logo
 
 # Refresh the message catalogue after changing user-facing text (then translate the new entries).
 extract-messages: install

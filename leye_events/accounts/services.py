@@ -4,7 +4,7 @@ The only place that creates or changes users and tokens. Callers commit.
 """
 import re
 import secrets
-from datetime import date, timedelta
+from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.services import record
 from ..core.errors import Conflict, ServiceError
-from ..core.timeutil import utcnow
+from ..core.timeutil import today_local, utcnow
 from ..extensions import db
 from ..stations.models import Station
 from .models import STAFF_ROLES, ApiToken, Role, SeekerCategory, User, hash_token
@@ -83,7 +83,7 @@ def _check_graduation_year(year) -> int | None:
         year = int(year)
     except (TypeError, ValueError):
         year = 0
-    this_year = date.today().year
+    this_year = today_local().year
     if not (1960 <= year <= this_year + 8):
         raise ServiceError("invalid_graduation_year", _("毕业年份无效。"), field="graduation_year")
     return year

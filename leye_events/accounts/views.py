@@ -20,7 +20,7 @@ bp = Blueprint("accounts", __name__)
 def _redirect_after_login():
     """Back to where the person was going; door accounts land on the door page, the only one they use."""
     landing = "events.home"
-    if current_user.is_authenticated and current_user.role == Role.DOOR and "checkin.index" in current_app.view_functions:
+    if current_user.is_authenticated and current_user.role == Role.DOOR:
         landing = "checkin.index"
     return redirect(safe_next_url(request.args.get("next")) or url_for(landing))
 

@@ -1,4 +1,5 @@
-"""The JSON API under /api/v1 (see API.md). Bearer tokens only; no cookies, so no CSRF."""
+"""The JSON API under /api/v1 (see API.md). Bearer tokens; only the check-in endpoints also take the door
+page's login session, and check its CSRF token themselves (``auth.api_user``)."""
 from flask import Blueprint
 
 from ..extensions import csrf

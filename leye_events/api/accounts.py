@@ -1,7 +1,7 @@
 """Accounts in the API: bearer tokens, seeker sign-up, the caller's profile."""
 import secrets
 
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -10,9 +10,11 @@ from ..core.errors import Conflict, ServiceError
 from ..core.timeutil import utcnow
 from ..extensions import db, limiter
 from ..notifications import sms_codes
+from . import bodies as p
 from . import bp
-from . import parsing as p
 from .auth import api_user
+from .models import Profile, SeekerSignup, SignupResult, Token, TokenRequest
+from .schema import PUBLIC, answers, spec
 from .serializers import profile_json
 
 
@@ -26,16 +28,16 @@ def _signup_limit() -> str:
 
 @bp.post("/auth/token")
 @limiter.limit(_token_limit)
+@spec.validate(json=TokenRequest, resp=answers(200, Token, "A new token", errors=(400, 401, 404, 429)),
+               tags=["accounts"], security=PUBLIC, operation_id="createToken")
 def create_token():
     """Exchange a login (email or mobile number) and password — or ``{phone, sms_code}`` — for a token."""
-    body = p.json_body()
-    label = p.text(body, "label")
-    if "sms_code" in body:
+    body = request.context.json
+    label = body.label
+    if "sms_code" in body.model_fields_set:
         user = _user_by_sms_code(body)
     else:
-        login = p.text(body, "login", required=True)
-        password = p.text(body, "password", required=True)
-        user = accounts.authenticate(login, password)
+        user = accounts.authenticate(_required(body, "login"), _required(body, "password"))
         db.session.commit()  # failed-login count or lockout
     if user is None:
         raise ServiceError("invalid_credentials", _("账号或密码不正确。"), status=401)
@@ -44,21 +46,30 @@ def create_token():
     return jsonify({"token": token})
 
 
-def _spend_sms_code(body: dict, *, spend: bool = True) -> str:
+def _required(body, name: str) -> str:
+    """A text field the operation cannot go without: 400 ``missing_field``, or ``invalid_field`` for null."""
+    if name not in body.model_fields_set:
+        raise p.missing_field(name)
+    value = getattr(body, name)
+    if value is None:
+        raise p.invalid_field(name, _("此字段应为字符串。"))
+    return value
+
+
+def _spend_sms_code(body, *, spend: bool = True) -> str:
     """The phone whose code in ``body`` is right (and, with ``spend``, now spent); 401 ``invalid_code``
     otherwise."""
-    phone = sms_codes.use_code(p.text(body, "phone", required=True, nullable=False),
-                               p.text(body, "sms_code", required=True, nullable=False), spend=spend)
+    phone = sms_codes.use_code(_required(body, "phone"), _required(body, "sms_code"), spend=spend)
     db.session.commit()  # a wrong guess counts even though the request fails
     if phone is None:
         raise ServiceError("invalid_code", _("验证码不正确或已过期，请重新获取。"), field="sms_code", status=401)
     return phone
 
 
-def _user_by_sms_code(body: dict):
+def _user_by_sms_code(body):
     """The account of the phone in ``body`` if its SMS code is right; ``no_account`` (404) before
     spending the code when the phone has no account (sign up with the code instead)."""
-    phone_text = p.text(body, "phone", required=True, nullable=False)
+    phone_text = _required(body, "phone")
     user = accounts.find_by_login(phone_text)
     if user is None or not user.phone or user.prospect:  # a prospect signs up (with the code) first
         raise ServiceError("no_account", _("该手机号尚未注册，请先注册。"), field="phone", status=404)
@@ -70,27 +81,29 @@ def _user_by_sms_code(body: dict):
 
 @bp.post("/seekers")
 @limiter.limit(_signup_limit)
+@spec.validate(json=SeekerSignup, resp=answers(201, SignupResult, "The new account's profile and a bearer token",
+                                               errors=(400, 401, 409, 422, 429)),
+               tags=["accounts"], security=PUBLIC, operation_id="signUpSeeker")
 def sign_up_seeker():
     """Create a seeker account; answers its profile and a bearer token."""
-    body = p.json_body()
-    by_code = "sms_code" in body and "password" not in body
+    body = request.context.json
+    sent = body.model_fields_set
+    by_code = "sms_code" in sent and "password" not in sent
     values = {
-        "name": p.text(body, "name", required=True),
-        "phone": p.text(body, "phone", required=True),
-        "password": secrets.token_urlsafe(24) if by_code else p.text(body, "password", required=True),
-        "email": p.text(body, "email"),
-        "category": p.text(body, "category"),
-        "school": p.text(body, "school"),
-        "graduation_year": p.integer(body, "graduation_year", nullable=True),
-        "station_slug": p.text(body, "station"),
-        "consent": p.boolean(body, "consent", nullable=True),
+        "name": _required(body, "name"),
+        "phone": _required(body, "phone"),
+        "password": secrets.token_urlsafe(24) if by_code else _required(body, "password"),
+        "email": body.email,
+        "category": body.category,
+        "school": body.school,
+        "graduation_year": body.graduation_year,
+        "station_slug": body.station,
+        "consent": body.consent,
     }
-    values = {key: (None if value is p.MISSING else value) for key, value in values.items()}
-    values["category"] = p.category_code(values["category"])
     if by_code:  # the code proves the phone; the password is random until the person sets one
         values["phone"] = _spend_sms_code(body, spend=False)
     user = accounts.signup_seeker(**values)
-    if by_code and sms_codes.use_code(values["phone"], body["sms_code"], lock=False) is None:
+    if by_code and sms_codes.use_code(values["phone"], body.sms_code, lock=False) is None:
         db.session.rollback()  # used by a concurrent request a moment ago
         raise ServiceError("invalid_code", _("验证码不正确或已过期，请重新获取。"), field="sms_code", status=401)
     token = accounts.issue_token(user, "signup")
@@ -104,6 +117,8 @@ def sign_up_seeker():
 
 
 @bp.get("/me")
+@spec.validate(resp=answers(200, Profile, "Own profile, masked", errors=(401,)), tags=["accounts"],
+               operation_id="getMe")
 def me():
     """The caller's own profile."""
     profile = profile_json(api_user())

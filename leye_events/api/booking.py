@@ -1,5 +1,6 @@
 """API: registrations (see API.md)."""
 from flask import current_app, jsonify, request
+from flask_babel import gettext as _
 
 from ..accounts.models import Role
 from ..booking import services
@@ -10,8 +11,10 @@ from ..core.timeutil import isoformat_local
 from ..extensions import db, limiter
 from ..online.services import join_url
 from . import bp
-from . import parsing as p
 from .auth import api_user, require_roles
+from .models import Registration as RegistrationSchema
+from .models import RegistrationCancel, RegistrationRequest, Registrations
+from .schema import answers, spec
 
 
 def registration_json(registration: Registration) -> dict:
@@ -37,12 +40,16 @@ def registration_json(registration: Registration) -> dict:
 @bp.post("/events/<int:event_id>/registrations")
 @require_roles(Role.SEEKER)
 @limiter.limit(lambda: current_app.config["RATELIMIT_REGISTRATION"], key_func=lambda: f"user:{api_user().id}")
+@spec.validate(json=RegistrationRequest, resp=answers(201, RegistrationSchema, "The registration with its ticket",
+                                                      errors=(400, 401, 403, 404, 409, 422, 429)),
+               tags=["booking"], operation_id="register")
 def create_registration(event_id: int):
     """Register the calling seeker: 201 confirmed or waitlisted; 409/422 with the rule's code.
-    Optional body ``{"attend": "onsite"|"online"}`` (hybrid events; default: the event's usual way)."""
-    body = p.json_body(allow_empty=True)
-    attend = p.text(body, "attend")
-    registration = services.register(event_id, api_user(), attend=None if attend is p.MISSING else attend)
+
+    Seekers. 409 already_registered; 422 registration_closed, not_eligible, event_full, invalid_attend.
+    Optional body ``{"attend": "onsite"|"online"}`` (hybrid events take online registrants without limit;
+    default: the event's usual way)."""
+    registration = services.register(event_id, api_user(), attend=request.context.json.attend)
     body = registration_json(registration)  # before the commit expires what it reads
     db.session.commit()
     return jsonify(body), 201
@@ -50,22 +57,26 @@ def create_registration(event_id: int):
 
 @bp.get("/me/registrations")
 @require_roles(Role.SEEKER)
+@spec.validate(resp=answers(200, Registrations, "Registrations", errors=(401, 403)), tags=["booking"],
+               operation_id="myRegistrations")
 def my_registrations():
+    """Own registrations with status and tickets (seekers)."""
     registrations = services.seekers_registrations(api_user())
     return jsonify({"registrations": [registration_json(r) for r in registrations]})
 
 
 @bp.post("/registrations/<int:registration_id>/cancel")
+@spec.validate(json=RegistrationCancel, resp=answers(200, RegistrationSchema, "The cancelled registration",
+                                                errors=(400, 401, 403, 404, 422)),
+               tags=["booking"], operation_id="cancelRegistration")
 def cancel_registration(registration_id: int):
-    """Cancel (the seeker, or staff of the station); the first waitlisted seeker is confirmed."""
+    """Cancel (the seeker, or staff of the station); the first waitlisted seeker is confirmed.
+
+    The first waitlisted seeker is confirmed in the same transaction."""
     user = api_user()
-    body = request.get_json(silent=True)
-    reason = body.get("reason", "") if isinstance(body, dict) else ""
-    if not isinstance(reason, str):
-        reason = ""
     registration = db.session.get(Registration, registration_id)
     if registration is None:
-        raise NotFound("not_found", "Registration not found.")
-    registration = services.cancel(registration_id, actor=user, reason=reason)
+        raise NotFound("not_found", _("找不到该报名。"))
+    registration = services.cancel(registration_id, actor=user, reason=request.context.json.reason or "")
     db.session.commit()
     return jsonify(registration_json(registration))

@@ -1,13 +1,13 @@
 """API: a seeker's case with its timeline, and the station and district figures (see API.md)."""
 from datetime import timedelta
 
-from flask import jsonify
+from flask import jsonify, request
 from flask_babel import gettext as _
 
 from ..accounts.models import Role
 from ..accounts.services import station_by_slug
+from ..cases import access, operations, timeline
 from ..cases import figures as fig
-from ..cases import services
 from ..core.errors import Forbidden
 from ..core.masking import mask_phone
 from ..core.timeutil import isoformat_local, utcnow
@@ -15,12 +15,14 @@ from ..extensions import db
 from ..outreach import figures as outreach_figures
 from . import bp
 from .auth import api_user, require_roles
-from .parsing import invalid_parameter, query_moment, query_text
+from .bodies import invalid_parameter
+from .models import Case, Figures, FiguresQuery
+from .schema import answers, spec
 
 MAX_RANGE = timedelta(days=3700)
 
 
-def timeline_item_json(item: services.TimelineItem) -> dict:
+def timeline_item_json(item: timeline.TimelineItem) -> dict:
     return {
         "kind": item.kind.value,
         "at": isoformat_local(item.at),
@@ -37,7 +39,7 @@ def timeline_item_json(item: services.TimelineItem) -> dict:
 
 def case_json(case, viewer) -> dict:
     """The case for ``viewer``: organizers get no notes, no plan and no counselor's text."""
-    notes = services.may_see_notes(viewer)
+    notes = access.may_see_notes(viewer)
     seeker = case.seeker
     return {
         "id": case.id,
@@ -56,16 +58,20 @@ def case_json(case, viewer) -> dict:
         "plan": case.plan if notes else None,
         "notes_included": notes,
         "last_contact_at": isoformat_local(case.last_contact_at),
-        "timeline": [timeline_item_json(item) for item in services.timeline(case, include_notes=notes)],
+        "timeline": [timeline_item_json(item) for item in timeline.timeline(case, include_notes=notes)],
     }
 
 
 @bp.get("/seekers/<int:seeker_id>/case")
 @require_roles(Role.SEEKER, Role.DOOR, Role.COUNSELOR, Role.ORGANIZER, Role.ADMIN)
+@spec.validate(resp=answers(200, Case, "The case with its timeline", errors=(401, 403, 404)), tags=["cases"],
+               operation_id="getCase")
 def get_case(seeker_id: int):
-    """Counselors and organizers of the case's station, admins; door staff and seekers 403."""
+    """A seeker's case: counselors and organizers of the case's station, admins; door staff and seekers 403.
+
+    Organizers get it without notes. The phone is masked. Every view is audited."""
     viewer = api_user()
-    case = services.open_case_of_seeker(seeker_id, viewer)
+    case = operations.open_case_of_seeker(seeker_id, viewer)
     body = case_json(case, viewer)
     db.session.commit()  # the audit entry of the view (and a case created on first sight)
     return jsonify(body)
@@ -76,21 +82,20 @@ FIGURES_YEARS = (2000, 2100)
 
 @bp.get("/figures")
 @require_roles(Role.SEEKER, Role.DOOR, Role.COUNSELOR, Role.ORGANIZER, Role.ADMIN)
+@spec.validate(query=FiguresQuery, resp=answers(200, Figures, "The figures", errors=(400, 401, 403, 422)),
+               tags=["cases"], operation_id="getFigures")
 def get_figures():
-    """Station figures for its organizers and counselors; any station or the district for admins."""
+    """Station figures for its organizers and counselors; any station or the district for admins.
+
+    Default range: the last 30 days."""
     user = api_user()
-    if user.role not in (Role.COUNSELOR, Role.ORGANIZER, Role.ADMIN):
+    if user.role not in access.FIGURES_ROLES:  # before looking at the query: 403, not 404
         raise Forbidden("forbidden", _("您无权查看统计数据。"))
-    slug = query_text("station", max_length=64)
-    station = station_by_slug(slug) if slug else None
-    if user.role != Role.ADMIN:
-        if station is None:
-            station = user.station
-        if station is None or station.id != user.station_id:
-            raise Forbidden("forbidden", _("只能查看本乐业空间的统计数据。"))
+    query = request.context.query
+    station = access.figures_station(user, station_by_slug(query.station) if query.station else None)
     now = utcnow()
-    end = query_moment("to", end_of_day=True) or now
-    start = query_moment("from") or end - timedelta(days=30)
+    end = query.to or now
+    start = query.from_ or end - timedelta(days=30)
     for name, moment in (("from", start), ("to", end)):
         if not FIGURES_YEARS[0] <= moment.year <= FIGURES_YEARS[1]:
             raise invalid_parameter(name, _("日期应在 %(first)s 年到 %(last)s 年之间。",

@@ -1,7 +1,5 @@
 """API: employers, posts (岗位), booths at fairs, interview slots and bookings, applications (API.md,
 "Employers, posts, fairs and interview slots"). Thin: parse, call a service of ``employers``, answer."""
-from datetime import date
-
 from flask import current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func
@@ -15,11 +13,13 @@ from ..employers.models import Application, Booth, Employer, InterviewBooking, I
 from ..events.models import EventStatus
 from ..extensions import db
 from ..stations.models import Station
+from . import bodies as p
 from . import bp
-from . import parsing as p
+from . import models_employers as m
 from .auth import api_user, require_roles
+from .models import MAX_PAGE
+from .schema import PUBLIC, answers, body_values, spec
 
-MAX_PAGE = 100_000
 STAFF = (Role.ORGANIZER, Role.COUNSELOR, Role.ADMIN)
 
 
@@ -85,54 +85,24 @@ def visit_json(visit: Visit) -> dict:
             "visitors": visit.visitors, "agreed": visit.agreed, "station": visit.station.slug}
 
 
-# --- parsing helpers --------------------------------------------------------------------------
+# --- reading requests -------------------------------------------------------------------------
 
-def _date(body: dict, name: str):
-    value = body.get(name, p.MISSING)
-    if value is p.MISSING or value is None:
-        return value
-    try:
-        if not isinstance(value, str) or len(value) != 10:
-            raise ValueError
-        return date.fromisoformat(value)
-    except ValueError:
-        raise p.invalid_field(name, _("日期格式应为 2026-12-03。")) from None
+def _required(body, name: str, message: str):
+    """A field a variant of the operation needs: 400 ``missing_field``, or ``invalid_field`` for null."""
+    if name not in body.model_fields_set:
+        raise p.missing_field(name.rstrip("_"))
+    value = getattr(body, name)
+    if value is None:
+        raise p.invalid_field(name.rstrip("_"), message)
+    return value
 
 
-def _optional_text(body: dict, name: str) -> str:
-    """A string field that may be absent or null: "" then."""
-    value = p.text(body, name)
-    return "" if value is p.MISSING or value is None else value
-
-
-def _present(values: dict) -> dict:
-    return {key: value for key, value in values.items() if value is not p.MISSING}
-
-
-def _employer_fields(body: dict) -> dict:
-    names = ("name", "station", "credit_code", *[n for n in services.EMPLOYER_TEXT_FIELDS if n != "name"])
-    return _present({name: p.text(body, name) for name in names})
-
-
-def _post_fields(body: dict) -> dict:
-    values = {name: p.text(body, name) for name in ("title", "description", "location", "education", "status")}
-    for name in ("headcount", "salary_min", "salary_max", "experience_years"):
-        values[name] = p.integer(body, name, nullable=name != "headcount")
-    values["tags"] = p.string_list(body, "tags")
-    values["welcome_categories"] = p.string_list(body, "welcome_categories")
-    if isinstance(values["welcome_categories"], list):
-        values["welcome_categories"] = [p.category_code(c) for c in values["welcome_categories"]]
-    values["closes_on"] = _date(body, "closes_on")
-    return _present(values)
-
-
-def _page(endpoint: str, query, key: str, shape):
-    page = p.query_int("page", default=1, minimum=1, maximum=MAX_PAGE)
+def _page(endpoint: str, query, sql, key: str, shape):
+    page = query.page or 1
     max_size = current_app.config["API_MAX_PAGE_SIZE"]
-    per_page = p.query_int("per_page", default=min(current_app.config["API_PAGE_SIZE"], max_size), minimum=1,
-                           maximum=max_size, clamp=True)
-    total = db.session.scalar(db.select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).scalars().all()
+    per_page = min(query.per_page or current_app.config["API_PAGE_SIZE"], max_size)
+    total = db.session.scalar(db.select(func.count()).select_from(sql.order_by(None).subquery()))
+    rows = db.session.execute(sql.limit(per_page).offset((page - 1) * per_page)).scalars().all()
     next_url = None
     if page * per_page < total and page < MAX_PAGE:
         args = {k: v for k, v in request.args.items() if k not in ("page", "per_page")}
@@ -141,8 +111,7 @@ def _page(endpoint: str, query, key: str, shape):
                     "next": next_url})
 
 
-def _station_param():
-    slug = p.query_text("station", max_length=64)
+def _station_id(slug: str | None):
     if slug is None:
         return None
     station_id = db.session.execute(db.select(Station.id).filter_by(slug=slug)).scalar_one_or_none()
@@ -151,55 +120,66 @@ def _station_param():
     return station_id
 
 
-def _id_param(name: str):
-    value = p.query_text(name, max_length=12)
-    if value is None:
-        return None
-    if not value.isdigit():
-        raise p.invalid_parameter(name, _("参数应为正整数。"))
-    return min(int(value), p.MAX_ID)
-
-
 # --- employers --------------------------------------------------------------------------------
 
 @bp.post("/employers")
 @require_roles(*STAFF)
+@spec.validate(json=m.EmployerCreate, resp=answers(201, m.Employer, "The employer", errors=(400, 401, 403, 409, 422)),
+               tags=["employers"], operation_id="createEmployer")
 def create_employer():
-    employer = services.create_employer(_employer_fields(p.json_body()), actor=api_user())
+    """Enter an employer.
+
+    Organizers, counselors (of the employer's station) and admins. 409 employer_exists for a known name or
+    credit code; 422 invalid_credit_code."""
+    employer = services.create_employer(body_values(request.context.json), actor=api_user())
     db.session.commit()
     return jsonify(employer_json(employer)), 201
 
 
 @bp.get("/employers")
 @require_roles(*STAFF, Role.EMPLOYER)
+@spec.validate(query=m.EmployerQuery, resp=answers(200, m.EmployerPage, "A page of employers", errors=(400, 401, 403)),
+               tags=["employers"], operation_id="listEmployers")
 def list_employers():
-    query = services.employers_query(api_user(), station_id=_station_param(), text=p.query_text("q"))
-    return _page("api.list_employers", query, "employers", employer_json)
+    """Employers: staff see all; an employer account sees only its own."""
+    query = request.context.query
+    sql = services.employers_query(api_user(), station_id=_station_id(query.station), text=query.q)
+    return _page("api.list_employers", query, sql, "employers", employer_json)
 
 
 @bp.get("/employers/<int:employer_id>")
 @require_roles(*STAFF, Role.EMPLOYER)
+@spec.validate(resp=answers(200, m.Employer, "The employer", errors=(401, 403, 404)), tags=["employers"],
+               operation_id="getEmployer")
 def get_employer(employer_id: int):
+    """One employer: staff; the employer itself (others: 404)."""
     return jsonify(employer_json(services.visible_employer(employer_id, api_user())))
 
 
 @bp.patch("/employers/<int:employer_id>")
 @require_roles(*STAFF)
+@spec.validate(json=m.EmployerInput, resp=answers(200, m.Employer, "The employer",
+                                                  errors=(400, 401, 403, 404, 409, 422)),
+               tags=["employers"], operation_id="updateEmployer")
 def update_employer(employer_id: int):
+    """Change an employer: organizers, counselors (of the employer's station) and admins."""
     employer = services.employer_or_404(employer_id)
-    services.update_employer(employer, _employer_fields(p.json_body()), actor=api_user())
+    services.update_employer(employer, body_values(request.context.json), actor=api_user())
     db.session.commit()
     return jsonify(employer_json(employer))
 
 
 @bp.post("/employers/<int:employer_id>/accounts")
 @require_roles(*STAFF)
+@spec.validate(json=m.EmployerAccountInput, resp=answers(201, m.EmployerAccount, "The account",
+                                                         errors=(400, 401, 403, 404, 409, 422)),
+               tags=["employers"], operation_id="createEmployerAccount")
 def create_employer_account(employer_id: int):
-    body = p.json_body()
+    """Create an employer account: organizers, counselors (of the employer's station) and admins."""
+    body = request.context.json
     employer = services.employer_or_404(employer_id)
-    user = services.create_employer_account(
-        employer, actor=api_user(), email=p.text(body, "email", required=True), name=p.text(body, "name", required=True),
-        password=p.text(body, "password", required=True), phone=_optional_text(body, "phone") or None)
+    user = services.create_employer_account(employer, actor=api_user(), email=body.email, name=body.name,
+                                            password=body.password, phone=body.phone or None)
     db.session.commit()
     return jsonify({"id": user.id, "role": user.role.value, "name": user.name, "email": user.email,
                     "phone": user.masked_phone or None, "employer_id": employer.id}), 201
@@ -207,21 +187,26 @@ def create_employer_account(employer_id: int):
 
 @bp.post("/employers/<int:employer_id>/visits")
 @require_roles(*STAFF)
+@spec.validate(json=m.VisitInput, resp=answers(201, m.Visit, "The visit", errors=(400, 401, 403, 404, 422)),
+               tags=["employers"], operation_id="createVisit")
 def create_visit(employer_id: int):
-    body = p.json_body()
+    """Record a company visit (岗位开发): organizers, counselors (of the employer's station) and admins."""
+    body = request.context.json
     employer = services.employer_or_404(employer_id)
-    visited_on = _date(body, "visited_on")
-    if visited_on is p.MISSING or visited_on is None:
+    if body.visited_on is None:
         raise p.missing_field("visited_on")
-    visit = services.record_visit(employer, actor=api_user(), visited_on=visited_on,
-                                  visitors=_optional_text(body, "visitors"), agreed=_optional_text(body, "agreed"))
+    visit = services.record_visit(employer, actor=api_user(), visited_on=body.visited_on,
+                                  visitors=body.visitors or "", agreed=body.agreed or "")
     db.session.commit()
     return jsonify(visit_json(visit)), 201
 
 
 @bp.get("/employers/<int:employer_id>/visits")
 @require_roles(*STAFF)
+@spec.validate(resp=answers(200, m.Visits, "Newest first", errors=(401, 403, 404)), tags=["employers"],
+               operation_id="listVisits")
 def list_visits(employer_id: int):
+    """Company visits."""
     employer = services.employer_or_404(employer_id)
     return jsonify({"visits": [visit_json(v) for v in services.visits_of(employer)]})
 
@@ -230,38 +215,52 @@ def list_visits(employer_id: int):
 
 @bp.post("/employers/<int:employer_id>/posts")
 @require_roles(*STAFF, Role.EMPLOYER)
+@spec.validate(json=m.PostCreate, resp=answers(201, m.Post, "The post", errors=(400, 401, 403, 404, 409, 422)),
+               tags=["employers"], operation_id="createPost")
 def create_post(employer_id: int):
+    """Add a post (岗位): staff of the employer's station, or the employer.
+
+    Counts as 岗位开发. 409 post_exists for a title the employer already has."""
     user = api_user()
     employer = services.visible_employer(employer_id, user)
-    post = services.create_post(employer, _post_fields(p.json_body()), actor=user)
+    post = services.create_post(employer, body_values(request.context.json), actor=user)
     db.session.commit()
     return jsonify(post_json(post)), 201
 
 
 @bp.patch("/posts/<int:post_id>")
 @require_roles(*STAFF, Role.EMPLOYER)
+@spec.validate(json=m.PostInput, resp=answers(200, m.Post, "The post", errors=(400, 401, 403, 404, 409, 422)),
+               tags=["employers"], operation_id="updatePost")
 def update_post(post_id: int):
+    """Change a post: staff of the station, or the employer."""
     user = api_user()
     post = services.visible_post(post_id, user)
-    services.update_post(post, _post_fields(p.json_body()), actor=user)
+    services.update_post(post, body_values(request.context.json), actor=user)
     db.session.commit()
     return jsonify(post_json(post))
 
 
 @bp.get("/posts")
+@spec.validate(query=m.PostQuery, resp=answers(200, m.PostPage, "A page of posts, newest first", errors=(400,)),
+               tags=["employers"], security=PUBLIC, operation_id="listPosts")
 def list_posts():
-    """Open posts for everyone; ``status=all`` adds closed and filled ones for staff and the employer's own."""
-    status = p.query_text("status", max_length=10)
-    if status not in (None, "open", "all"):
+    """Open posts for everyone; ``status=all`` adds closed and filled ones for staff and the employer's own.
+
+    Open posts are those not past their closing date."""
+    query = request.context.query
+    if query.status not in (None, "open", "all"):
         raise p.invalid_parameter("status", _("可选：open, all。"))
-    query = services.posts_query(api_user(optional=True), text=p.query_text("q"), station_id=_station_param(),
-                                 employer_id=_id_param("employer"), event_id=_id_param("event"),
-                                 include_closed=status == "all")
-    return _page("api.list_posts", query, "posts", post_json)
+    sql = services.posts_query(api_user(optional=True), text=query.q, station_id=_station_id(query.station),
+                               employer_id=query.employer, event_id=query.event, include_closed=query.status == "all")
+    return _page("api.list_posts", query, sql, "posts", post_json)
 
 
 @bp.get("/posts/<int:post_id>")
+@spec.validate(resp=answers(200, m.Post, "The post with where to meet the employer", errors=(404,)),
+               tags=["employers"], security=PUBLIC, operation_id="getPost")
 def get_post(post_id: int):
+    """One post: closed and filled posts only for staff and the employer."""
     post = services.visible_post(post_id, api_user(optional=True))
     body = post_json(post)
     body["events"] = [{"id": e.id, "title": e.title, "kind": e.kind.value, "starts_at": isoformat_local(e.starts_at)}
@@ -282,76 +281,98 @@ def _public_event(event_id: int):
 
 @bp.post("/events/<int:event_id>/booths")
 @require_roles(Role.ORGANIZER, Role.ADMIN)
+@spec.validate(json=m.BoothInput, resp=answers(201, m.Booth, "The booth", errors=(400, 401, 403, 404, 409, 422)),
+               tags=["employers"], operation_id="setBooth")
 def set_booth(event_id: int):
-    body = p.json_body()
+    """Put an employer at a fair: organizers of the event's station, admins.
+
+    Job fairs and interview sessions only (422 not_a_fair); posting again for the same employer changes its
+    booth."""
+    body = request.context.json
     event = services.event_or_404(event_id)
-    employer_id = p.integer(body, "employer_id", required=True)
-    post_ids = body.get("post_ids", [])
-    if not isinstance(post_ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in post_ids):
-        raise p.invalid_field("post_ids", _("此字段应为整数数组。"))
-    booth = services.set_booth(event, employer_id=employer_id, booth=_optional_text(body, "booth"),
-                               post_ids=post_ids, actor=api_user())
+    booth = services.set_booth(event, employer_id=body.employer_id, booth=body.booth or "", post_ids=body.post_ids,
+                               actor=api_user())
     db.session.commit()
     return jsonify(booth_json(booth)), 201
 
 
 @bp.get("/events/<int:event_id>/booths")
+@spec.validate(query=m.TextQuery, resp=answers(200, m.Booths, "By booth number", errors=(400, 404)),
+               tags=["employers"], security=PUBLIC, operation_id="listBooths")
 def list_booths(event_id: int):
+    """Employers at a fair."""
     event = _public_event(event_id)
-    return jsonify({"booths": [booth_json(b) for b in services.booths_of(event.id, text=p.query_text("q"))]})
+    booths = services.booths_of(event.id, text=request.context.query.q)
+    return jsonify({"booths": [booth_json(b) for b in booths]})
 
 
 # --- interview slots and bookings -------------------------------------------------------------
 
 @bp.post("/events/<int:event_id>/interview-slots")
 @require_roles(Role.ORGANIZER, Role.ADMIN, Role.EMPLOYER)
+@spec.validate(json=m.InterviewSlotInput, resp=answers(201, m.InterviewSlots, "The new slots",
+                                                       errors=(400, 401, 403, 404, 422)),
+               tags=["employers"], operation_id="createInterviewSlots")
 def create_interview_slots(event_id: int):
     """One slot ``{employer_id, post_id?, starts_at, ends_at, capacity}`` or a run
-    ``{employer_id, post_id?, from, to, minutes, parallel}``; answered ``{"slots": [...]}``."""
-    body = p.json_body()
+    ``{employer_id, post_id?, from, to, minutes, parallel}``; answered ``{"slots": [...]}``.
+
+    Organizers of the event's station, admins, or the employer; the employer must have a booth at the event
+    (422 not_at_event); slots lie within the event's day."""
+    body = request.context.json
+    sent = body.model_fields_set
     event = services.event_or_404(event_id)
     user = api_user()
-    employer_id = p.integer(body, "employer_id", required=user.role != Role.EMPLOYER)
-    if employer_id is p.MISSING:
+    if "employer_id" in sent or user.role != Role.EMPLOYER:
+        employer_id = _required(body, "employer_id", _("此字段应为整数。"))
+    else:
         employer_id = user.employer_id
-    post_id = p.integer(body, "post_id", nullable=True)
-    post_id = None if post_id is p.MISSING else post_id
-    if "from" in body or "minutes" in body:
+    when = _("时间须为带时区偏移的 ISO 8601 格式，例如 2026-12-03T14:00:00+08:00。")
+    if "from_" in sent or "minutes" in sent:
         slots = interviews.add_run(
-            event, employer_id=employer_id, actor=user, start=p.timestamp(body, "from", required=True),
-            end=p.timestamp(body, "to", required=True), minutes=p.integer(body, "minutes", required=True),
-            parallel=_default(p.integer(body, "parallel"), 1), post_id=post_id)
+            event, employer_id=employer_id, actor=user, start=_required(body, "from_", when),
+            end=_required(body, "to", when), minutes=_required(body, "minutes", _("此字段应为整数。")),
+            parallel=1 if body.parallel is None else body.parallel, post_id=body.post_id)
     else:
         slots = [interviews.add_slot(
-            event, employer_id=employer_id, actor=user, starts_at=p.timestamp(body, "starts_at", required=True),
-            ends_at=p.timestamp(body, "ends_at", required=True), capacity=_default(p.integer(body, "capacity"), 1),
-            post_id=post_id)]
+            event, employer_id=employer_id, actor=user, starts_at=_required(body, "starts_at", when),
+            ends_at=_required(body, "ends_at", when), capacity=1 if body.capacity is None else body.capacity,
+            post_id=body.post_id)]
     db.session.commit()
     return jsonify({"slots": [slot_json(s, 0) for s in slots]}), 201
 
 
-def _default(value, default):
-    return default if value is p.MISSING else value
-
-
 @bp.get("/events/<int:event_id>/interview-slots")
+@spec.validate(query=m.EmployerIdQuery, resp=answers(200, m.InterviewSlots, "By start time", errors=(400, 404)),
+               tags=["employers"], security=PUBLIC, operation_id="listInterviewSlots")
 def list_interview_slots(event_id: int):
+    """Interview slots of a fair."""
     event = _public_event(event_id)
-    slots = interviews.slots_of(event.id, employer_id=_id_param("employer"))
+    slots = interviews.slots_of(event.id, employer_id=request.context.query.employer)
     counts = interviews.booked_counts(s.id for s in slots)
     return jsonify({"slots": [slot_json(s, counts.get(s.id, 0)) for s in slots]})
 
 
 @bp.post("/interview-slots/<int:slot_id>/bookings")
 @require_roles(Role.SEEKER)
+@spec.validate(resp=answers(201, m.InterviewBooking, "The booking", errors=(401, 403, 404, 409, 422)),
+               tags=["employers"], operation_id="bookInterviewSlot")
 def book_interview(slot_id: int):
+    """Book an interview slot.
+
+    Seekers with a confirmed registration for the event (422 not_registered). 409 already_booked: a booked slot
+    of the same employer at this event, or one overlapping in time. 422 slot_full, slot_closed. Never overbooked
+    under a rush."""
     booking = interviews.book(slot_id, api_user())
     db.session.commit()
     return jsonify(booking_json(booking)), 201
 
 
 @bp.post("/interview-bookings/<int:booking_id>/cancel")
+@spec.validate(resp=answers(200, m.InterviewBooking, "The booking, cancelled", errors=(401, 404)),
+               tags=["employers"], operation_id="cancelInterviewBooking")
 def cancel_interview_booking(booking_id: int):
+    """Cancel an interview booking: the seeker, the employer, staff of the event's station; frees the seat."""
     booking = interviews.cancel_booking(interviews.booking_or_404(booking_id), actor=api_user())
     db.session.commit()
     return jsonify(booking_json(booking))
@@ -359,7 +380,10 @@ def cancel_interview_booking(booking_id: int):
 
 @bp.get("/me/interview-bookings")
 @require_roles(Role.SEEKER)
+@spec.validate(resp=answers(200, m.InterviewBookings, "Booked seats", errors=(401, 403)), tags=["employers"],
+               operation_id="myInterviewBookings")
 def my_interview_bookings():
+    """Own interview bookings."""
     return jsonify({"bookings": [booking_json(b) for b in interviews.bookings_of_seeker(api_user().id)]})
 
 
@@ -367,21 +391,28 @@ def my_interview_bookings():
 
 @bp.post("/posts/<int:post_id>/applications")
 @require_roles(Role.SEEKER)
+@spec.validate(json=m.ApplicationInput, resp=answers(201, m.Application, "The application",
+                                                     errors=(400, 401, 403, 404, 409, 422)),
+               tags=["employers"], operation_id="applyToPost")
 def apply_to_post(post_id: int):
-    body = p.json_body()
+    """Apply to a post (投递): seekers. 409 already_applied; 422 consent_required, post_closed.
+
+    Written on the seeker's case."""
+    body = request.context.json
     user = api_user()
     post = services.visible_post(post_id, user)
-    share = p.boolean(body, "share_profile")
-    event_id = p.integer(body, "event_id", nullable=True)
-    application = applications.apply(post, user, share_profile=share,
-                                     event_id=None if event_id is p.MISSING else event_id)
+    application = applications.apply(post, user, share_profile=body.share_profile, event_id=body.event_id)
     db.session.commit()
     return jsonify(application_json(application)), 201
 
 
 @bp.get("/posts/<int:post_id>/applications")
 @require_roles(*STAFF, Role.EMPLOYER)
+@spec.validate(resp=answers(200, m.Applications, "Newest first", errors=(401, 403, 404)), tags=["employers"],
+               operation_id="listApplications")
 def list_applications(post_id: int):
+    """Applicants of a post: the employer (with what the applicants shared), staff of the post's station
+    (phone masked)."""
     user = api_user()
     post = services.post_or_404(post_id)
     if not access.may_see_applicants(user, post):
@@ -391,11 +422,17 @@ def list_applications(post_id: int):
 
 @bp.post("/applications/<int:application_id>/result")
 @require_roles(*STAFF, Role.EMPLOYER)
+@spec.validate(json=m.ApplicationResult, resp=answers(200, m.Application, "The application",
+                                                      errors=(400, 401, 403, 404, 422)),
+               tags=["employers"], operation_id="recordApplicationResult")
 def record_application_result(application_id: int):
-    body = p.json_body()
+    """Record an application's result: the employer, staff of the post's station.
+
+    Written on the seeker's case; `hired` records the employment outcome (employer, post, today) and is final
+    (422 already_hired)."""
+    body = request.context.json
     user = api_user()
     application = applications.application_or_404(application_id)
-    applications.record_result(application, p.text(body, "result", required=True), actor=user,
-                               note=_optional_text(body, "note"))
+    applications.record_result(application, body.result, actor=user, note=body.note or "")
     db.session.commit()
     return jsonify(application_json(application, user))

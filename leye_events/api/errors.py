@@ -8,7 +8,7 @@ from werkzeug.exceptions import HTTPException
 from ..core.errors import ServiceError
 from ..extensions import db
 
-_STATUS_CODES = {
+STATUS_CODES = {
     400: "bad_request",
     401: "unauthorized",
     403: "forbidden",
@@ -57,7 +57,7 @@ def api_error_response(error: Exception):
         return error_json(error.status, error.code, error.message, **extra)
     if isinstance(error, HTTPException):
         status = error.code or 500
-        code = getattr(error, "api_code", None) or _STATUS_CODES.get(status) or re.sub(
+        code = getattr(error, "api_code", None) or STATUS_CODES.get(status) or re.sub(
             r"\W+", "_", (error.name or "error").lower()
         )
         message = error.description or error.name

@@ -12,18 +12,13 @@ from ..events import services
 from ..events.models import Event, EventKind, EventMode, EventStatus
 from ..extensions import db
 from ..stations.models import Station
+from . import bodies as p
 from . import bp
-from . import parsing as p
 from .auth import api_user, require_roles
+from .models import MAX_PAGE, CancelRequest, EventCreate, EventInput, EventPage, EventQuery
+from .models import Event as EventSchema
+from .schema import PUBLIC, answers, body_values, spec
 from .serializers import event_json
-
-MAX_PAGE = 100_000
-YEAR_MIN, YEAR_MAX = 1900, 2200
-
-# Body fields of POST /events and PATCH /events/{id} other than ``station`` and ``sessions``.
-_TEXT_FIELDS = ("title", "kind", "venue", "description", "status", "eligible_school", "mode", "online_url",
-                "replay_url")
-_REQUIRED_ON_CREATE = ("title", "kind", "sessions")  # and capacity, except for online events
 
 
 def _staff_view(event: Event) -> bool:
@@ -32,33 +27,33 @@ def _staff_view(event: Event) -> bool:
 
 
 @bp.get("/events")
+@spec.validate(query=EventQuery, resp=answers(200, EventPage, "A page of events", errors=(400,)), tags=["events"],
+               security=PUBLIC, operation_id="listEvents")
 def list_events():
-    """Published events with a session still to come (or within ``from``/``to``), soonest first."""
-    kind = p.query_text("kind", max_length=32)
+    """Published events with a session still to come (or within ``from``/``to``), soonest first.
+
+    Events with a session ending after `from` (default: now) and starting before `to`, soonest first."""
+    query = request.context.query
+    kind = query.kind
     if kind is not None and kind not in EventKind.values():
         raise p.invalid_parameter("kind", _("活动类型无效，可选：%(kinds)s。", kinds=", ".join(EventKind.values())))
-    station_slug = p.query_text("station", max_length=64)
     station_id = None
-    if station_slug is not None:
-        station_id = db.session.execute(db.select(Station.id).filter_by(slug=station_slug)).scalar_one_or_none()
+    if query.station is not None:
+        station_id = db.session.execute(db.select(Station.id).filter_by(slug=query.station)).scalar_one_or_none()
         if station_id is None:
             raise p.invalid_parameter("station", _("找不到该乐业空间。"))
-    date_from = p.query_moment("from")
-    date_to = p.query_moment("to", end_of_day=True)
+    date_from, date_to = query.from_, query.to
     if date_from is not None and date_to is not None and date_to <= date_from:
         raise p.invalid_parameter("to", _("结束时间必须晚于开始时间。"))
-    text = p.query_text("q")
-    page = p.query_int("page", default=1, minimum=1, maximum=MAX_PAGE)
+    page = query.page or 1
     max_size = current_app.config["API_MAX_PAGE_SIZE"]
-    per_page = p.query_int(
-        "per_page", default=min(current_app.config["API_PAGE_SIZE"], max_size), minimum=1, maximum=max_size, clamp=True
-    )
+    per_page = min(query.per_page or current_app.config["API_PAGE_SIZE"], max_size)
 
-    query = services.catalogue_query(
-        kind=kind, station_id=station_id, date_from=date_from, date_to=date_to, text=text
+    catalogue = services.catalogue_query(
+        kind=kind, station_id=station_id, date_from=date_from, date_to=date_to, text=query.q
     )
-    total = db.session.scalar(db.select(func.count()).select_from(query.order_by(None).subquery()))
-    events = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).scalars().all()
+    total = db.session.scalar(db.select(func.count()).select_from(catalogue.order_by(None).subquery()))
+    events = db.session.execute(catalogue.limit(per_page).offset((page - 1) * per_page)).scalars().all()
     counts = seat_counts_for(events)
     next_url = None
     if page * per_page < total and page < MAX_PAGE:
@@ -76,6 +71,8 @@ def list_events():
 
 
 @bp.get("/events/<int:event_id>")
+@spec.validate(resp=answers(200, EventSchema, "The event", errors=(404,)), tags=["events"], security=PUBLIC,
+               operation_id="getEvent")
 def get_event(event_id: int):
     """One event. Drafts only for staff of its station and admins; others get 404."""
     event = _event_or_404(event_id)
@@ -87,14 +84,13 @@ def get_event(event_id: int):
 
 @bp.post("/events")
 @require_roles(Role.ORGANIZER, Role.ADMIN)
+@spec.validate(json=EventCreate, resp=answers(201, EventSchema, "The event", errors=(400, 401, 403, 422)),
+               tags=["events"], operation_id="createEvent")
 def create_event():
     """Create an event with its sessions (organizers for their own station, admins for any)."""
     user = api_user()
-    body = p.json_body()
-    for name in _REQUIRED_ON_CREATE:
-        if name not in body:
-            raise p.missing_field(name)
-    if "capacity" not in body and body.get("mode") != "online":
+    body = request.context.json
+    if "capacity" not in body.model_fields_set and body.mode != EventMode.ONLINE:
         raise p.missing_field("capacity")
     values = _event_values(body)
     station = values.pop("station", None)
@@ -113,11 +109,12 @@ def create_event():
 
 @bp.patch("/events/<int:event_id>")
 @require_roles(Role.ORGANIZER, Role.ADMIN)
+@spec.validate(json=EventInput, resp=answers(200, EventSchema, "The event", errors=(400, 401, 403, 404, 422)),
+               tags=["events"], operation_id="updateEvent")
 def update_event(event_id: int):
     """Change the given fields; ``sessions``, when given, replaces the list (items with ``id`` are kept)."""
     event = _event_or_404(event_id)
-    body = p.json_body()
-    values = _event_values(body, event)
+    values = _event_values(request.context.json, event)
     sessions = values.pop("sessions", None)
     services.update_event(event, actor=api_user(), sessions=sessions, **values)
     db.session.commit()
@@ -126,12 +123,12 @@ def update_event(event_id: int):
 
 @bp.post("/events/<int:event_id>/cancel")
 @require_roles(Role.ORGANIZER, Role.ADMIN)
+@spec.validate(json=CancelRequest, resp=answers(200, EventSchema, "The cancelled event", errors=(400, 401, 403, 404, 422)),
+               tags=["events"], operation_id="cancelEvent")
 def cancel_event(event_id: int):
     """Cancel an event; its registrants are told. Body: ``{"reason"?: "..."}``."""
     event = _event_or_404(event_id)
-    body = p.json_body(allow_empty=True)
-    reason = p.text(body, "reason")
-    services.cancel_event(event, actor=api_user(), reason=reason if isinstance(reason, str) else "")
+    services.cancel_event(event, actor=api_user(), reason=request.context.json.reason or "")
     db.session.commit()
     return jsonify(event_json(event, seat_counts(event), staff_view=_staff_view(event)))
 
@@ -147,30 +144,21 @@ def _event_or_404(event_id: int) -> Event:
     return event
 
 
-def _event_values(body: dict, event: Event | None = None) -> dict:
-    """The fields of an event body, type-checked (400); value rules are the service's (422).
+def _event_values(body: EventInput, event: Event | None = None) -> dict:
+    """The fields the caller sent, for the service (whose value rules answer 422).
     ``capacity`` may be null (no limit) only for an online event."""
-    allowed = set(services.EDITABLE_FIELDS) | {"sessions"}
-    unknown = sorted(set(body) - allowed)
-    if unknown:
-        raise ServiceError("invalid_field", _("不支持的字段。"), field=unknown[0])
-    values = {}
-    for name in _TEXT_FIELDS:
-        values[name] = p.text(body, name)
-    values["station"] = p.text(body, "station", nullable=False)
-    mode = body.get("mode", event.mode.value if event is not None and event.mode else "onsite")
-    values["capacity"] = p.integer(body, "capacity", nullable=mode == EventMode.ONLINE)
-    values["waitlist_enabled"] = p.boolean(body, "waitlist_enabled")
-    values["registration_opens"] = p.timestamp(body, "registration_opens")
-    values["registration_closes"] = p.timestamp(body, "registration_closes")
-    for name in ("eligible_graduation_year_min", "eligible_graduation_year_max"):
-        values[name] = p.integer(body, name, nullable=True, minimum=YEAR_MIN, maximum=YEAR_MAX)
-    categories = p.string_list(body, "eligible_categories")
-    if isinstance(categories, list):
-        categories = [p.category_code(c) for c in categories]
-    values["eligible_categories"] = categories
-    values["sessions"] = _sessions(body)
-    values = {key: value for key, value in values.items() if value is not p.MISSING}
+    values = body_values(body)
+    if "capacity" in values and values["capacity"] is None:
+        mode = values.get("mode") if "mode" in values else (event.mode.value if event is not None and event.mode
+                                                            else EventMode.ONSITE.value)
+        if mode != EventMode.ONLINE:
+            raise p.invalid_field("capacity", _("此字段应为整数。"))
+    if "sessions" in values:
+        values["sessions"] = [
+            services.SessionInput(mode=item.mode, starts_at=item.starts_at, ends_at=item.ends_at,
+                                  title=item.title or "", id=item.id)
+            for item in values["sessions"]
+        ]
     if "station" in values:
         values["station"] = station_by_slug(values["station"]) or _unknown_station()
     return values
@@ -178,35 +166,3 @@ def _event_values(body: dict, event: Event | None = None) -> dict:
 
 def _unknown_station():
     raise ServiceError("unknown_station", _("找不到该乐业空间。"), field="station")
-
-
-def _sessions(body: dict):
-    items = p.object_list(body, "sessions", max_items=services.MAX_SESSIONS)
-    if items is p.MISSING:
-        return items
-    sessions = []
-    for index, item in enumerate(items):
-        try:
-            sessions.append(_session(item))
-        except ServiceError as error:  # point at the item: "sessions[1].starts_at"
-            error.field = f"sessions[{index}].{error.field}" if error.field else f"sessions[{index}]"
-            raise
-    return sessions
-
-
-def _session(item: dict) -> services.SessionInput:
-    unknown = sorted(set(item) - {"id", "title", "starts_at", "ends_at", "mode"})
-    if unknown:
-        raise ServiceError("invalid_field", _("不支持的字段。"), field=unknown[0])
-    session_id = p.integer(item, "id", nullable=True)
-    if isinstance(session_id, int) and not (1 <= session_id <= p.MAX_ID):
-        raise ServiceError("invalid_field", _("场次不属于该活动。"), field="id")
-    title = p.text(item, "title")
-    mode = p.text(item, "mode", nullable=True)
-    return services.SessionInput(
-        mode=mode if isinstance(mode, str) else None,
-        starts_at=p.timestamp(item, "starts_at", required=True),
-        ends_at=p.timestamp(item, "ends_at", required=True),
-        title=title if isinstance(title, str) else "",
-        id=session_id if isinstance(session_id, int) else None,
-    )

@@ -2,9 +2,13 @@
 from flask import jsonify
 
 from . import bp
+from .models import Health
+from .schema import PUBLIC, answers, spec
 
 
 @bp.get("/health")
+@spec.validate(resp=answers(200, Health, "This worker is serving"), tags=["meta"], security=PUBLIC,
+               operation_id="getHealth")
 def health():
     """Answers without touching the database: is this worker serving?"""
     return jsonify({"status": "ok"})

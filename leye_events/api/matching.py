@@ -1,8 +1,5 @@
 """API: matching (岗位推介) — the seeker's matching profile, ranked posts and seekers, referrals."""
-import re
-from datetime import date
-
-from flask import jsonify
+from flask import jsonify, request
 from flask_babel import gettext as _
 
 from ..accounts.models import Role
@@ -13,7 +10,18 @@ from ..extensions import db
 from ..matching import referrals, services
 from . import bp
 from .auth import api_user, require_roles
-from .parsing import MISSING, integer, invalid_field, json_body, query_int, text
+from .models_matching import (
+    LimitQuery,
+    MatchReferral,
+    PostMatches,
+    PostReferrals,
+    ReferralInput,
+    ReferralResultInput,
+    SeekerMatches,
+    SeekerProfile,
+    SeekerProfileInput,
+)
+from .schema import answers, body_values, spec
 
 ANY_ROLE = tuple(Role)
 
@@ -37,10 +45,14 @@ def profile_json(profile) -> dict:
 
 @bp.get("/seekers/<int:seeker_id>/matches")
 @require_roles(*ANY_ROLE)
+@spec.validate(query=LimitQuery, resp=answers(200, PostMatches, "Matches, best first", errors=(400, 401, 403, 404)),
+               tags=["matching"], operation_id="getSeekerMatches")
 def get_seeker_matches(seeker_id: int):
-    """Open posts ranked for the seeker (counselors of the seeker's station)."""
-    matches = services.matches_for_seeker(seeker_id, viewer=api_user(),
-                                          limit=query_int("limit", default=20, minimum=1, maximum=100))
+    """Open posts ranked for the seeker (counselors of the seeker's station).
+
+    jieba + BM25 on skills and wished posts, plus category, education, graduation year, place and salary;
+    closed posts never appear."""
+    matches = services.matches_for_seeker(seeker_id, viewer=api_user(), limit=request.context.query.limit or 20)
     body = {"matches": [{"post": post_json(m.post), "score": m.score, "reasons": m.reasons} for m in matches]}
     db.session.commit()  # a case opened on first sight
     return jsonify(body)
@@ -48,19 +60,25 @@ def get_seeker_matches(seeker_id: int):
 
 @bp.get("/me/matches")
 @require_roles(Role.SEEKER)
+@spec.validate(query=LimitQuery, resp=answers(200, PostMatches, "Matches, best first", errors=(400, 401, 403)),
+               tags=["matching"], operation_id="getMyMatches")
 def get_my_matches():
     """Posts for you: open posts ranked for the calling seeker."""
-    matches = services.posts_for_seeker(api_user(), limit=query_int("limit", default=10, minimum=1, maximum=100))
+    matches = services.posts_for_seeker(api_user(), limit=request.context.query.limit or 10)
     return jsonify({"matches": [{"post": post_json(m.post), "score": m.score, "reasons": m.reasons}
                                 for m in matches]})
 
 
 @bp.get("/posts/<int:post_id>/matches")
 @require_roles(*ANY_ROLE)
+@spec.validate(query=LimitQuery, resp=answers(200, SeekerMatches, "Matches, best first",
+                                              errors=(400, 401, 403, 404, 409)),
+               tags=["matching"], operation_id="getPostMatches")
 def get_post_matches(post_id: int):
-    """Seekers of the caller's station ranked for the post, masked (counselors, organizers)."""
-    matches = services.seekers_for_post(post_id, viewer=api_user(),
-                                        limit=query_int("limit", default=20, minimum=1, maximum=100))
+    """Seekers of the caller's station ranked for the post, masked (counselors, organizers).
+
+    409 `post_not_open` for closed, filled or expired posts."""
+    matches = services.seekers_for_post(post_id, viewer=api_user(), limit=request.context.query.limit or 20)
     return jsonify({"matches": [{
         "seeker": {"id": m.seeker.id, "name": mask_name(m.seeker.name), "phone": mask_phone(m.seeker.phone) or None,
                    "graduation_year": m.seeker.graduation_year},
@@ -69,6 +87,8 @@ def get_post_matches(post_id: int):
 
 @bp.get("/seekers/<int:seeker_id>/profile")
 @require_roles(*ANY_ROLE)
+@spec.validate(resp=answers(200, SeekerProfile, "The profile", errors=(401, 403, 404)), tags=["matching"],
+               operation_id="getSeekerProfile")
 def get_profile(seeker_id: int):
     """The matching profile: the seeker themselves, counselors of their station."""
     seeker = services.seeker_or_404(seeker_id)
@@ -77,24 +97,15 @@ def get_profile(seeker_id: int):
     return jsonify(profile_json(services.profile_of(seeker)))
 
 
-def profile_values(body: dict) -> dict:
-    """The matching-profile fields present in ``body``, checked (null clears a field)."""
-    values = {}
-    for name in ("education", "skills", "wished_posts", "wished_places"):
-        value = text(body, name)
-        if value is not MISSING:
-            values[name] = value
-    salary = integer(body, "salary_wish", nullable=True, minimum=0, maximum=services.SALARY_WISH_MAX)
-    if salary is not MISSING:
-        values["salary_wish"] = salary
-    return values
-
-
 @bp.patch("/seekers/<int:seeker_id>/profile")
 @require_roles(*ANY_ROLE)
+@spec.validate(json=SeekerProfileInput, resp=answers(200, SeekerProfile, "The profile",
+                                                     errors=(400, 401, 403, 404, 422)),
+               tags=["matching"], operation_id="patchSeekerProfile")
 def patch_profile(seeker_id: int):
-    """Change the matching profile (any subset of its fields; null clears)."""
-    values = profile_values(json_body())
+    """Change the matching profile (any subset of its fields; null clears): the seeker, counselors of their
+    station."""
+    values = body_values(request.context.json)
     profile = services.update_profile(services.seeker_or_404(seeker_id), actor=api_user(), **values)
     db.session.commit()
     return jsonify(profile_json(profile))
@@ -113,43 +124,41 @@ def referral_json(referral) -> dict:
 
 @bp.post("/seekers/<int:seeker_id>/referrals")
 @require_roles(*ANY_ROLE)
+@spec.validate(json=ReferralInput, resp=answers(201, MatchReferral, "The referral",
+                                                errors=(400, 401, 403, 404, 409, 422)),
+               tags=["matching"], operation_id="referSeeker")
 def post_referral(seeker_id: int):
-    """Refer the seeker to a post with their consent (422 ``consent_required`` without it)."""
-    body = json_body()
-    post_id = integer(body, "post_id", required=True, minimum=1, maximum=2**31 - 1)
-    consent = text(body, "consent")
-    note = text(body, "note")
-    referral = referrals.refer(seeker_id, actor=api_user(), post_id=post_id,
-                               consent=None if consent is MISSING else consent,
-                               note=None if note is MISSING else note)
+    """Refer the seeker to a post with their consent (422 ``consent_required`` without it).
+
+    Counselors of the seeker's station. 409 `post_not_open`, `already_referred`. Written on the case."""
+    body = request.context.json
+    referral = referrals.refer(seeker_id, actor=api_user(), post_id=body.post_id, consent=body.consent,
+                               note=body.note)
     db.session.commit()
     return jsonify(referral_json(referral)), 201
 
 
 @bp.post("/referrals/<int:referral_id>/result")
 @require_roles(*ANY_ROLE)
+@spec.validate(json=ReferralResultInput, resp=answers(200, MatchReferral, "The referral",
+                                                      errors=(400, 401, 403, 404, 409, 422)),
+               tags=["matching"], operation_id="setReferralResult")
 def post_referral_result(referral_id: int):
-    """The result of a referral, from a counselor of the case or the post's employer."""
-    body = json_body()
-    result = text(body, "result", required=True)
-    note = text(body, "note")
-    start = text(body, "start_date")
-    start_date = None
-    if start not in (MISSING, None):
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", start):
-            raise invalid_field("start_date", _("日期格式应为 2026-12-03。"))
-        try:
-            start_date = date.fromisoformat(start)
-        except ValueError:
-            raise invalid_field("start_date", _("日期格式应为 2026-12-03。")) from None
-    referral = referrals.set_result(referral_id, actor=api_user(), result=result,
-                                    note=None if note is MISSING else note, start_date=start_date)
+    """The result of a referral, from a counselor of the case or the post's employer.
+
+    As for applications; written on the case; `hired` records the employment outcome (once). 409
+    `already_hired`."""
+    body = request.context.json
+    referral = referrals.set_result(referral_id, actor=api_user(), result=body.result, note=body.note,
+                                    start_date=body.start_date)
     db.session.commit()
     return jsonify(referral_json(referral))
 
 
 @bp.get("/posts/<int:post_id>/referrals")
 @require_roles(*ANY_ROLE)
+@spec.validate(resp=answers(200, PostReferrals, "Referrals, oldest first", errors=(401, 403, 404)),
+               tags=["matching"], operation_id="getPostReferrals")
 def get_post_referrals(post_id: int):
     """Referrals to the post, like applications: name, phone, school, graduation year (never the category,
     nor the case: the employer sees this list)."""

@@ -1,5 +1,5 @@
 """Notifications in the API: the inbox, message preferences, SMS login codes."""
-from flask import current_app, jsonify
+from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
 from ..accounts.models import Role
@@ -8,10 +8,12 @@ from ..extensions import db, limiter
 from ..matching.services import update_profile
 from ..notifications import services as notifications
 from ..notifications import sms_codes
+from . import bodies as p
 from . import bp
-from . import parsing as p
 from .auth import api_user
-from .matching import profile_values
+from .models import Profile
+from .models_notify import PROFILE_FIELDS, Inbox, Notification, ProfileUpdate, SmsCodeRequest, SmsCodeSent
+from .schema import PUBLIC, answers, body_values, spec
 from .serializers import profile_json
 
 INBOX_LIMIT = 100
@@ -34,8 +36,10 @@ def notification_json(notification) -> dict:
 
 
 @bp.get("/me/notifications")
+@spec.validate(resp=answers(200, Inbox, "Inbox", errors=(401,)), tags=["notifications"],
+               operation_id="listMyNotifications")
 def my_notifications():
-    """The caller's inbox, newest first, with the unread count."""
+    """The caller's inbox, newest first (at most 100), with the unread count."""
     user = api_user()
     items = notifications.inbox(user, limit=INBOX_LIMIT)
     return jsonify({"notifications": [notification_json(n) for n in items],
@@ -43,6 +47,8 @@ def my_notifications():
 
 
 @bp.post("/me/notifications/<int:notification_id>/read")
+@spec.validate(resp=answers(200, Notification, "The message, read", errors=(401, 404)), tags=["notifications"],
+               operation_id="readNotification")
 def read_notification(notification_id: int):
     """Mark one inbox message read."""
     notification = notifications.mark_read(api_user(), p.check_id(notification_id))
@@ -50,24 +56,22 @@ def read_notification(notification_id: int):
     return jsonify(notification_json(notification))
 
 
-PREFERENCE_FIELDS = ("notify_sms", "notify_email")
-SEEKER_PROFILE_FIELDS = ("education", "skills", "wished_posts", "wished_places", "salary_wish")
-
-
 @bp.patch("/me")
+@spec.validate(json=ProfileUpdate, resp=answers(200, Profile, "Own profile, masked", errors=(400, 401, 422)),
+               tags=["accounts"], operation_id="updateMe")
 def update_me():
-    """Change the caller's message preferences ``{notify_sms?, notify_email?}`` and, for a seeker, the
-    editable profile (what matching uses: education, skills, wished posts and places, salary wish)."""
+    """Change the caller's message preferences (and a seeker's profile).
+
+    ``{notify_sms?, notify_email?}`` and, for a seeker, the editable profile (what matching uses: education,
+    skills, wished posts and places, salary wish)."""
     user = api_user()
-    body = p.json_body()
-    allowed = PREFERENCE_FIELDS + (SEEKER_PROFILE_FIELDS if user.role == Role.SEEKER else ())
-    unknown = sorted(set(body) - set(allowed))
-    if unknown:
-        raise p.invalid_field(unknown[0], _("不支持的字段。"))
-    values = {name: p.boolean(body, name) for name in PREFERENCE_FIELDS}
-    notifications.set_preferences(user, **{k: v for k, v in values.items() if v is not p.MISSING})
-    if set(body) & set(SEEKER_PROFILE_FIELDS):
-        update_profile(user, actor=user, **profile_values(body))
+    values = body_values(request.context.json)
+    profile = {name: values.pop(name) for name in PROFILE_FIELDS if name in values}
+    if profile and user.role != Role.SEEKER:
+        raise p.invalid_field(sorted(profile)[0], _("不支持的字段。"))
+    notifications.set_preferences(user, **values)
+    if profile:
+        update_profile(user, actor=user, **profile)
     profile = profile_json(user)
     db.session.commit()
     return jsonify(profile)
@@ -75,9 +79,14 @@ def update_me():
 
 @bp.post("/auth/sms-code")
 @limiter.limit(_sms_code_limit)
+@spec.validate(json=SmsCodeRequest, resp=answers(202, SmsCodeSent, "Code queued for sending", errors=(400, 422, 429)),
+               tags=["notifications"], security=PUBLIC, operation_id="sendSmsCode")
 def send_sms_code():
-    """Send a 6-digit login code to ``{phone}``; at most one a minute per phone (429 ``too_soon``)."""
-    body = p.json_body()
-    sms_codes.request_code(p.text(body, "phone", required=True, nullable=False))
+    """Send a 6-digit login code to ``{phone}``; at most one a minute per phone (429 ``too_soon``).
+
+    The code is valid 5 minutes, usable once, for `POST /auth/token` `{phone, sms_code}` or `POST /seekers`
+    with `sms_code` instead of `password`. At most one code a minute per phone (429 `too_soon`, also with the
+    rate limiter off); limited per address too."""
+    sms_codes.request_code(request.context.json.phone)
     db.session.commit()
     return jsonify({"sent": True, "expires_in": int(sms_codes.CODE_LIFETIME.total_seconds())}), 202

@@ -1,27 +1,32 @@
 """API: online and hybrid events — a registrant switches between onsite and online attendance."""
-from flask import jsonify
+from flask import jsonify, request
 from flask_babel import gettext as _
 
 from ..booking import services
 from ..booking.models import Registration
 from ..core.errors import NotFound
 from ..extensions import db
+from . import bodies as p
 from . import bp
-from . import parsing as p
 from .auth import api_user
 from .booking import registration_json
+from .models import Registration as RegistrationSchema
+from .models_notify import AttendRequest
+from .schema import answers, spec
 
 
 @bp.post("/registrations/<int:registration_id>/attend")
+@spec.validate(json=AttendRequest, resp=answers(200, RegistrationSchema, "The registration",
+                                                errors=(400, 401, 403, 404, 422)),
+               tags=["booking"], operation_id="switchAttend")
 def switch_attend(registration_id: int):
-    """``{"attend": "onsite"|"online"}``: the seeker (or staff of the station) moves a hybrid event's
-    registration; to onsite only while a seat is free (422 ``event_full``)."""
+    """Switch between onsite and online: ``{"attend": "onsite"|"online"}``.
+
+    The seeker, or staff of the station; hybrid events only (422 invalid_attend otherwise). To online: always
+    (a waitlisted registration is confirmed online and leaves the queue, a freed seat goes to the first in
+    line). To onsite: while a seat is free (422 event_full)."""
     user = api_user()
-    body = p.json_body()
-    unknown = sorted(set(body) - {"attend"})
-    if unknown:
-        raise p.invalid_field(unknown[0], _("不支持的字段。"))
-    attend = p.text(body, "attend", required=True, nullable=False)
+    attend = request.context.json.attend
     if db.session.get(Registration, p.check_id(registration_id)) is None:
         raise NotFound("not_found", _("报名记录不存在。"))
     registration = services.switch_attend(registration_id, attend, actor=user)

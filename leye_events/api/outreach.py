@@ -1,6 +1,5 @@
 """API: outreach lists, the call list, contacts and outreach counts (see API.md, 信息排摸)."""
-import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import jsonify, request
 from flask_babel import gettext as _
@@ -14,15 +13,36 @@ from ..extensions import db
 from ..outreach import imports, services
 from . import bp
 from .auth import api_user, require_roles
-from .parsing import MISSING, invalid_field, invalid_parameter, json_body, query_moment, text
+from .bodies import invalid_parameter
+from .models_outreach import (
+    CallList,
+    CallListQuery,
+    Contact,
+    ContactInput,
+    ImportQuery,
+    OutreachCountsReport,
+    OutreachImportResult,
+    OutreachUpload,
+    RangeQuery,
+)
+from .schema import answers, spec
 
 MAX_RANGE = timedelta(days=3700)
 
 
 @bp.post("/outreach/imports")
 @require_roles(Role.COUNSELOR, Role.ORGANIZER)
+@spec.validate(query=ImportQuery, form=OutreachUpload,
+               resp=answers(200, OutreachImportResult, "What was imported", errors=(401, 403, 413, 422)),
+               tags=["outreach"], operation_id="importOutreachList")
 def import_outreach_list():
-    """Import (or with ``?preview=1`` only check) an outreach list at the caller's station."""
+    """Import (or with ``?preview=1`` only check) an outreach list at the caller's station.
+
+    Counselors and organizers of a station. Multipart `file`: .xlsx, or .csv in UTF-8 (with or without BOM) or
+    GB18030, header row with 姓名, 手机号, 类别, 居委/社区 (or 学校), 备注. Good rows are imported in one
+    transaction, bad rows listed; idempotent by phone; people without an account become prospects with a case at
+    the station. Files over the limit: 413 `file_too_large`; unreadable: 422 `unreadable_file`,
+    `missing_columns`, `empty_file`, `too_many_rows`; nothing is created."""
     imports.check_size(request.content_length)
     upload = request.files.get("file")
     if upload is None or not upload.filename:
@@ -56,9 +76,14 @@ def call_item_json(item: services.CallItem, *, unmask: bool) -> dict:
 
 @bp.get("/outreach/calls")
 @require_roles(Role.COUNSELOR)
+@spec.validate(query=CallListQuery, resp=answers(200, CallList, "Due contacts", errors=(401, 403, 422)),
+               tags=["outreach"], operation_id="getCallList")
 def get_call_list():
     """The caller's due contacts, oldest first; names and phones masked unless ``unmask=1`` with a
-    ``reason`` (422 ``reason_required`` without; audited with it)."""
+    ``reason`` (422 ``reason_required`` without; audited with it).
+
+    Prospects never contacted, people whose next contact date has come, no-shows of the last 14 days not
+    contacted since; at most 200. Cases of other counselors and employed or closed cases are left out."""
     user = api_user()
     unmask = request.args.get("unmask") == "1"
     reason = clean_reason(request.args.get("reason")) if unmask else None
@@ -70,29 +95,15 @@ def get_call_list():
     return jsonify({"calls": [call_item_json(item, unmask=unmask) for item in items]})
 
 
-def _date_field(body: dict, name: str):
-    value = body.get(name, MISSING)
-    if value is MISSING or value is None:
-        return None
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise invalid_field(name, _("日期格式应为 2026-12-03。"))
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise invalid_field(name, _("日期格式应为 2026-12-03。")) from None
-
-
 @bp.post("/seekers/<int:seeker_id>/contacts")
 @require_roles(Role.COUNSELOR)
+@spec.validate(json=ContactInput, resp=answers(201, Contact, "Logged", errors=(400, 401, 403, 404, 422)),
+               tags=["outreach"], operation_id="logContact")
 def post_contact(seeker_id: int):
-    """Log a contact with a seeker or prospect of the caller's station."""
-    body = json_body()
-    channel = text(body, "channel", required=True)
-    result = text(body, "result", required=True)
-    note = text(body, "note")
-    contact = services.log_contact(seeker_id, actor=api_user(), channel=channel, result=result,
-                                   note=None if note is MISSING else note,
-                                   next_contact_on=_date_field(body, "next_contact_on"))
+    """Log a contact with a seeker or prospect of the caller's station; also written on the case's timeline."""
+    body = request.context.json
+    contact = services.log_contact(seeker_id, actor=api_user(), channel=body.channel, result=body.result,
+                                   note=body.note, next_contact_on=body.next_contact_on)
     db.session.commit()
     return jsonify({
         "id": contact.id, "case_id": contact.case_id, "channel": contact.channel.value,
@@ -110,13 +121,16 @@ def counts_json(counts: services.OutreachCounts) -> dict:
 
 @bp.get("/outreach/counts")
 @require_roles(Role.COUNSELOR, Role.ORGANIZER)
+@spec.validate(query=RangeQuery, resp=answers(200, OutreachCountsReport, "Counts", errors=(400, 401, 403)),
+               tags=["outreach"], operation_id="getOutreachCounts")
 def get_outreach_counts():
     """The caller's station: its counts and each counselor's, for ``from``–``to`` (default 30 days)."""
     user = api_user()
     if user.station_id is None:
         raise Forbidden("forbidden", _("只能查看本乐业空间的统计数据。"))
-    end = query_moment("to", end_of_day=True) or utcnow()
-    start = query_moment("from") or end - timedelta(days=30)
+    query = request.context.query
+    end = query.to or utcnow()
+    start = query.from_ or end - timedelta(days=30)
     if end <= start:
         raise invalid_parameter("to", _("结束时间须晚于开始时间。"))
     if end - start > MAX_RANGE:

@@ -8,7 +8,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import SEEKER_CATEGORY_LABELS, Role, User
@@ -77,11 +77,11 @@ def takes_seat(event: Event, attend: Attend) -> bool:
 def check_window(event: Event, now) -> None:
     """Raise ``event_cancelled`` or ``registration_closed`` unless registration is open now."""
     _check_published(event)
-    if event.registration_opens and now < event.registration_opens:
+    window = event.registration_window(now)
+    if window == "not_yet_open":
         opens = to_local(event.registration_opens).strftime("%Y-%m-%d %H:%M")
         raise ServiceError("registration_closed", _("报名尚未开始，将于 %(time)s 开放。", time=opens))
-    closes = event.registration_closes or event.starts_at
-    if closes is not None and now >= closes:
+    if window == "closed":
         raise ServiceError("registration_closed", _("报名已截止。"))
 
 
@@ -294,7 +294,8 @@ def cancel(registration_id: int, *, actor: User, reason: str = "") -> Registrati
 def fill_from_waitlist(event: Event, *, actor: User | None) -> list[Registration]:
     """Confirm waitlisted seekers, first in line first, while seats are free; keep positions dense.
 
-    Call with the event row locked (``register``/``cancel`` do; ``events.services`` does on a capacity change).
+    Call with the event row locked (``register``/``cancel`` do; so does ``update_event`` before a capacity
+    change reaches ``receivers``).
     """
     free = None if event.capacity is None else event.capacity - event.seats_taken  # None: no limit
     if free is not None and free <= 0:
@@ -400,15 +401,6 @@ def may_manage_registration(user: User, registration: Registration) -> bool:
     return user.role in (Role.ORGANIZER, Role.COUNSELOR) and user.station_id == registration.event.station_id
 
 
-def reissue_ticket(registration: Registration, *, actor: User) -> Registration:
-    """Give the registration a new ticket code; the old one stops working at once."""
-    if not may_manage_registration(actor, registration):
-        raise Forbidden("forbidden", _("您无权操作该报名。"))
-    registration.ticket_code = new_ticket_code()
-    record("registration.ticket_reissued", registration, actor=actor,
-           station_id=registration.event.station_id)
-    return registration
-
 
 def registration_by_code(code: str) -> Registration | None:
     if not code or len(code) > 64:
@@ -418,8 +410,6 @@ def registration_by_code(code: str) -> Registration | None:
 
 def seekers_registrations(seeker: User) -> list[Registration]:
     """All of a seeker's registrations, newest event first, with events and sessions loaded."""
-    from sqlalchemy.orm import selectinload
-
     return db.session.execute(
         db.select(Registration)
         .filter(Registration.seeker_id == seeker.id)
@@ -431,8 +421,6 @@ def seekers_registrations(seeker: User) -> list[Registration]:
 
 def event_registrations(event: Event) -> list[Registration]:
     """An event's registrations: confirmed (oldest first), then the waitlist in order, then cancelled."""
-    from sqlalchemy.orm import joinedload
-
     rows = db.session.execute(
         db.select(Registration).filter(Registration.event_id == event.id)
         .options(joinedload(Registration.seeker))
@@ -448,26 +436,3 @@ def waitlist_length(event_id: int) -> int:
             Registration.event_id == event_id, Registration.status == RegistrationStatus.WAITLISTED
         )
     ).scalar_one()
-
-
-def attended_sessions(registration_ids) -> dict[int, dict[int, object]]:
-    """``{registration id: {session id: check-in time}}`` from the successful, not undone check-ins.
-
-    What a seeker sees on their own pages ("attended" is derived from the check-in log); one query
-    for any number of registrations.
-    """
-    from ..checkin.models import CheckIn
-
-    ids = list(registration_ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        db.select(CheckIn.registration_id, CheckIn.session_id, CheckIn.scanned_at).filter(
-            CheckIn.registration_id.in_(ids),
-            CheckIn.admitted,
-        )
-    ).all()
-    attended: dict[int, dict[int, object]] = {}
-    for registration_id, session_id, scanned_at in rows:
-        attended.setdefault(registration_id, {})[session_id] = scanned_at
-    return attended

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from ..accounts.auth import can_manage_station, roles_required
 from ..accounts.models import Role
+from ..checkin.attendance import attended_sessions
 from ..core.errors import ServiceError
 from ..core.timeutil import utcnow
 from ..events import services as event_services
@@ -75,7 +76,7 @@ def my_registrations():
         else:
             groups["upcoming"].append(registration)
     groups["upcoming"].sort(key=lambda r: r.event.starts_at)
-    attended = services.attended_sessions(r.id for r in groups["past"] + groups["upcoming"])
+    attended = attended_sessions(r.id for r in groups["past"] + groups["upcoming"])
     return render_template("booking/my_registrations.html", groups=groups, attended=attended)
 
 
@@ -126,7 +127,7 @@ def ticket(code: str):
         registration=registration,
         event=registration.event,
         url=ticket_url(code),
-        attended=services.attended_sessions([registration.id]).get(registration.id, {}),
+        attended=attended_sessions([registration.id]).get(registration.id, {}),
         is_owner=current_user.is_authenticated and current_user.id == registration.seeker_id,
         ended=services.has_ended(registration.event),
     )

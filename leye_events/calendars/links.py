@@ -8,10 +8,6 @@ def event_page_url(event) -> str:
     return url_for("events.detail", event_id=event.id, _external=True)
 
 
-def event_feed_url(event) -> str:
-    return url_for("calendars.event_feed", event_id=event.id, _external=True)
-
-
 def station_feed_url(station) -> str:
     return url_for("calendars.station_feed", slug=station.slug, _external=True)
 

@@ -14,9 +14,10 @@ import re
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import icalendar
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -25,9 +26,10 @@ from sqlalchemy.orm import selectinload
 from ..accounts.models import Role, User
 from ..audit.services import record
 from ..booking.models import Registration, RegistrationStatus
+from ..core.db import get_row
 from ..core.errors import NotFound
 from ..core.timeutil import SHANGHAI, utcnow
-from ..events.models import Event, EventStatus
+from ..events.models import Event, EventSession, EventStatus
 from ..extensions import db
 from ..online.services import join_url
 from ..stations.models import Station
@@ -40,7 +42,6 @@ REFRESH_INTERVAL = timedelta(hours=6)
 # Raise when the shape of the generated calendars changes, so that cached copies are refetched.
 FEED_FORMAT = "1"
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_\-]{20,64}$")
-MAX_ID = 2**31 - 1
 _DESCRIPTION_LIMIT = 1500
 
 
@@ -72,7 +73,7 @@ def session_uid(session) -> str:
 
 def public_event(event_id: int, *, show_drafts: bool = False) -> Event:
     """An event for the public .ics: published or cancelled (drafts only when ``show_drafts``)."""
-    event = db.session.get(Event, event_id) if 0 < event_id <= MAX_ID else None
+    event = get_row(Event, event_id)
     if event is None or (event.status == EventStatus.DRAFT and not show_drafts):
         raise NotFound("not_found", _("活动不存在。"))
     return event
@@ -89,8 +90,6 @@ def station_by_slug(slug: str | None) -> Station:
 def _station_events_filter(station: Station | None, now: datetime):
     """Published events and cancelled ones that had been published, not long past, of one station
     (or of every station when ``station`` is None)."""
-    from ..events.models import EventSession
-
     recent = (
         db.select(EventSession.id)
         .where(EventSession.event_id == Event.id, EventSession.ends_at >= now - STATION_FEED_PAST)
@@ -193,8 +192,6 @@ def reset_feed_token(user: User, *, actor: User) -> str:
 # --- validators for conditional GET ----------------------------------------------------------------
 
 def _validators(*parts, last_modified: datetime | None) -> Validators:
-    from flask_babel import get_locale
-
     text = "|".join(str(part) for part in (FEED_FORMAT, get_locale(), *parts))
     return Validators(hashlib.sha256(text.encode("utf-8")).hexdigest()[:32], last_modified)
 
@@ -241,8 +238,6 @@ def _aware(value):
     """Aggregates (max of a column) come back as the driver gives them: naive UTC, or a string."""
     if value is None or isinstance(value, datetime) and value.tzinfo is not None:
         return value
-    from datetime import UTC
-
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value

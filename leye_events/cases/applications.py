@@ -1,14 +1,13 @@
 """Applications (投递) on the seeker's case: written in the employer's transaction through the
 employers feature's signals. ``hired`` records the employment outcome (employer, post, date)."""
-from datetime import date
-
 from flask_babel import gettext as _
 
 from ..audit.services import record
+from ..core.timeutil import today_local
 from ..employers.models import APPLICATION_STATUS_LABELS, Application, ApplicationStatus
 from ..extensions import db
 from .models import CaseStatus, EntryKind, Outcome
-from .services import _entry, case_for
+from .operations import add_entry, case_for
 
 
 def _details(application: Application) -> dict:
@@ -20,8 +19,8 @@ def _details(application: Application) -> dict:
 def record_application(application: Application, actor) -> None:
     """The seeker applied: an ``application`` entry on the case."""
     case = case_for(application.seeker)
-    _entry(case, EntryKind.APPLICATION, actor, application_id=application.id, event_id=application.event_id,
-           details=_details(application))
+    add_entry(case, EntryKind.APPLICATION, actor, application_id=application.id, event_id=application.event_id,
+              details=_details(application))
 
 
 def record_application_result(application: Application, actor, note: str = "") -> None:
@@ -31,24 +30,24 @@ def record_application_result(application: Application, actor, note: str = "") -
     outcome_id = None
     if application.status == ApplicationStatus.HIRED:
         outcome = Outcome(case=case, employer_id=application.employer_id, post_id=application.post_id,
-                          start_date=date.today(), event_id=application.event_id, application_id=application.id,
+                          start_date=today_local(), event_id=application.event_id, application_id=application.id,
                           created_by_id=getattr(actor, "id", None))
         db.session.add(outcome)
         db.session.flush()
         outcome_id = outcome.id
         details = {**_details(application), "start_date": outcome.start_date.isoformat()}
-        _entry(case, EntryKind.OUTCOME, actor, outcome_id=outcome.id, event_id=application.event_id,
-               application_id=application.id, details=details)
+        add_entry(case, EntryKind.OUTCOME, actor, outcome_id=outcome.id, event_id=application.event_id,
+                  application_id=application.id, details=details)
         record("case.outcome", case, actor=actor, station_id=case.station_id, outcome_id=outcome.id)
-    _entry(case, EntryKind.APPLICATION, actor, body=note, application_id=application.id,
-           event_id=application.event_id, outcome_id=outcome_id, details={**_details(application), "update": True})
+    add_entry(case, EntryKind.APPLICATION, actor, body=note, application_id=application.id,
+              event_id=application.event_id, outcome_id=outcome_id, details={**_details(application), "update": True})
     if outcome_id is not None and case.status != CaseStatus.EMPLOYED:
         # The employer acts here, not a counselor: the change is the system's, attributed to the actor.
         previous = case.status
         case.status = CaseStatus.EMPLOYED
         case.status_reason = _("已就业：%(employer)s", employer=application.employer.name)
-        _entry(case, EntryKind.STATUS_CHANGE, actor, body=case.status_reason,
-               details={"from": previous.value, "to": CaseStatus.EMPLOYED.value})
+        add_entry(case, EntryKind.STATUS_CHANGE, actor, body=case.status_reason,
+                  details={"from": previous.value, "to": CaseStatus.EMPLOYED.value})
 
 
 def application_entry_title(entry) -> str:

@@ -27,13 +27,15 @@ from sqlalchemy import func
 from ..accounts.models import SEEKER_CATEGORY_LABELS, SeekerCategory
 from ..booking.models import Registration, RegistrationStatus
 from ..checkin.models import CheckIn, CheckInMethod
-from ..core.timeutil import to_local, utcnow
+from ..core.timeutil import isoformat_local, to_local, utcnow
 from ..employers.models import Application, ApplicationStatus, BookingStatus, InterviewBooking, InterviewSlot
 from ..employers.services import development_counts
 from ..events.models import EVENT_KIND_LABELS, Event, EventKind, EventSession, EventStatus
 from ..extensions import db
-from .models import Case, CaseEntry, Outcome
-from .services import SERVICE_KINDS
+from .models import Case, CaseEntry, EntryKind, Outcome
+
+# Entry kinds that count as a service to the seeker.
+SERVICE_KINDS = (EntryKind.ATTENDANCE, EntryKind.NOTE, EntryKind.NO_SHOW, EntryKind.REFERRAL, EntryKind.OUTCOME)
 
 # What each figure counts, in words, shown next to the figure on the page and in the XLSX report.
 DEFINITIONS = {
@@ -211,8 +213,6 @@ def _employer_figures(figures: Figures, station_id: int | None, start: datetime,
 
 def figures_json(figures: Figures, station=None) -> dict:
     """The API shape of the figures (same numbers as the pages)."""
-    from ..core.timeutil import isoformat_local
-
     def share(value):
         return round(value, 4) if value is not None else None
 

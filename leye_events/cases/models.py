@@ -1,7 +1,7 @@
 """Cases, their timeline entries, referrals and outcomes (naming employers and posts of ``employers``)."""
 from flask_babel import lazy_gettext as _l
 
-from ..accounts.models import SeekerCategory
+from ..accounts.models import SEEKER_CATEGORY_LABELS, SeekerCategory
 from ..core.enums import StrEnum, enum_column_type
 from ..core.timeutil import UTCDateTime, utcnow
 from ..employers.models import Employer, Post  # noqa: F401  (re-exported for older imports)
@@ -123,8 +123,6 @@ class Case(db.Model):
 
     @property
     def category_label(self) -> str:
-        from ..accounts.models import SEEKER_CATEGORY_LABELS
-
         return str(SEEKER_CATEGORY_LABELS[self.category])
 
     def __repr__(self) -> str:

@@ -1,4 +1,5 @@
 """Counselor pages (caseload, case, follow-up), the seeker's own history, and the figures pages."""
+import io
 from datetime import date, datetime, time, timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -8,13 +9,16 @@ from wtforms.fields.choices import SelectChoice
 
 from ..accounts.auth import roles_required
 from ..accounts.models import Role
+from ..core.db import get_row, unit_of_work
 from ..core.errors import ServiceError
 from ..core.timeutil import SHANGHAI, to_local, utcnow
 from ..events.models import Event
+from ..exports.station_report import write_report
 from ..extensions import db
 from ..stations.models import Station
+from . import access, lists, operations, timeline
 from . import figures as fig
-from . import services
+from . import follow_up as followup  # the module; ``follow_up`` is the page
 from .forms import (
     BulkNoteForm,
     CaseForm,
@@ -25,7 +29,7 @@ from .forms import (
     ReferralResultForm,
     StatusForm,
 )
-from .models import CONTACT_RESULT_LABELS, ContactResult, Referral
+from .models import CASE_STATUS_LABELS, CONTACT_RESULT_LABELS, ENTRY_KIND_LABELS, ContactResult, Referral
 
 bp = Blueprint("cases", __name__)
 
@@ -50,7 +54,7 @@ def caseload():
     station = None
     if current_user.role == Role.ADMIN and args.get("station"):
         station = db.session.execute(db.select(Station).filter_by(slug=args.get("station", "")[:64])).scalar_one_or_none()
-    filters = services.CaseloadFilter(
+    filters = lists.CaseloadFilter(
         station_id=station.id if station else None,
         category=args.get("category") or None,
         status=args.get("status") or None,
@@ -61,13 +65,13 @@ def caseload():
     )
     page = args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < len(page) < 6 and int(page) > 0 else 1
-    rows, total = services.caseload(current_user, filters, page=page)
-    db.session.commit()  # cases created on first sight
+    with unit_of_work():  # cases are created on first sight
+        rows, total = lists.caseload(current_user, filters, page=page)
     stations = db.session.execute(db.select(Station).order_by(Station.id)).scalars().all() \
         if current_user.role == Role.ADMIN else []
     return render_template("cases/caseload.html", rows=rows, total=total, filters=filters, page=page,
-                           page_size=services.PAGE_SIZE, stations=stations, station=station,
-                           now=utcnow(), idle_days=services.IDLE_DAYS)
+                           page_size=lists.PAGE_SIZE, stations=stations, station=station,
+                           now=utcnow(), idle_days=lists.IDLE_DAYS)
 
 
 # --- the case page ----------------------------------------------------------------------------
@@ -92,38 +96,38 @@ def _case_forms(case, **given):
 def _fill_choices(case, outcome_form, case_form):
     outcome_form.event_id.choices = [SelectChoice(0, "—")] + [
         SelectChoice(e.id, f"{to_local(e.starts_at):%Y-%m-%d} {e.title}" if e.starts_at else e.title)
-        for e in services.attended_events(case)]
+        for e in operations.attended_events(case)]
     referrals = db.session.execute(db.select(Referral).filter_by(case_id=case.id).order_by(Referral.id.desc())).scalars()
     outcome_form.referral_id.choices = [SelectChoice(0, "—")] + [
         SelectChoice(r.id, r.employer.name + (f" · {r.post.title}" if r.post else "")) for r in referrals]
     case_form.counselor_id.choices = [SelectChoice(0, "—")] + [
-        SelectChoice(u.id, u.name) for u in services.station_counselors(case.station_id)]
+        SelectChoice(u.id, u.name) for u in lists.station_counselors(case.station_id)]
 
 
 def _render_case(case, status=200, *, phone: str | None = None, unmask_error: str = "", **forms):
     """The case page; the phone stays masked unless ``phone`` was revealed with a reason."""
-    notes = services.may_see_notes(current_user)
-    can_work = services.may_work_case(current_user, case)
+    notes = access.may_see_notes(current_user)
+    can_work = access.may_work_case(current_user, case)
     referrals = db.session.execute(db.select(Referral).filter_by(case_id=case.id).order_by(Referral.id.desc())).scalars().all()
     return render_template(
         "cases/case.html", case=case, seeker=case.seeker,
-        items=services.timeline(case, include_notes=notes), show_notes=notes, can_work=can_work,
+        items=timeline.timeline(case, include_notes=notes), show_notes=notes, can_work=can_work,
         phone=phone or case.seeker.masked_phone, phone_revealed=bool(phone), unmask_error=unmask_error,
-        referrals=referrals, employers=services.employers() if can_work else [],
+        referrals=referrals, employers=operations.employers() if can_work else [],
         **_case_forms(case, **forms),
     ), status
 
 
 def _viewable_case(case_id: int):
-    case = _or_http(services.case_or_404, case_id)
-    if not services.may_view_case(current_user, case):
+    case = _or_http(operations.case_or_404, case_id)
+    if not access.may_view_case(current_user, case):
         abort(403)
     return case
 
 
 def _workable_case(case_id: int):
     case = _viewable_case(case_id)
-    if not services.may_work_case(current_user, case):
+    if not access.may_work_case(current_user, case):
         abort(403)
     return case
 
@@ -132,8 +136,8 @@ def _workable_case(case_id: int):
 @roles_required(*VIEWERS)
 def case_page(case_id: int):
     case = _viewable_case(case_id)
-    services.open_case(case, current_user)
-    db.session.commit()
+    with unit_of_work():  # the audit entry of the view
+        operations.open_case(case, current_user)
     return _render_case(case)
 
 
@@ -143,11 +147,10 @@ def unmask_phone(case_id: int):
     """Show the whole phone number on the case page, with a typed reason (audited)."""
     case = _viewable_case(case_id)
     try:
-        phone = services.reveal_phone(case, current_user, request.form.get("reason"))
+        with unit_of_work():
+            phone = operations.reveal_phone(case, current_user, request.form.get("reason"))
     except ServiceError as error:
-        db.session.rollback()
         return _render_case(case, 422, unmask_error=error.message)
-    db.session.commit()
     return _render_case(case, phone=phone)
 
 
@@ -155,23 +158,20 @@ def unmask_phone(case_id: int):
 @roles_required(*VIEWERS)
 def seeker_case(seeker_id: int):
     """The case of a seeker, opened (and created) from lists that know the seeker, not the case."""
-    seeker = _or_http(services.seeker_or_404, seeker_id)
-    case = services.case_for(seeker)
-    if not services.may_view_case(current_user, case):
-        db.session.rollback()
-        abort(403)
-    db.session.commit()
+    seeker = _or_http(operations.seeker_or_404, seeker_id)
+    with unit_of_work():  # the case is created on first sight; not when the viewer may not see it
+        case = operations.case_for(seeker)
+        if not access.may_view_case(current_user, case):
+            abort(403)
     return redirect(url_for("cases.case_page", case_id=case.id))
 
 
 def _done(case, message):
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("cases.case_page", case_id=case.id) + "#timeline")
 
 
 def _failed(case, error: ServiceError, form):
-    db.session.rollback()
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = list(field.errors) + [error.message]
@@ -195,7 +195,8 @@ def add_note(case_id: int):
     if not form.validate_on_submit():
         return _form_failed(case, form)
     try:
-        services.add_note(case, form.body.data, actor=current_user)
+        with unit_of_work():
+            operations.add_note(case, form.body.data, actor=current_user)
     except ServiceError as error:
         return _failed(case, error, form)
     return _done(case, _("服务记录已保存。"))
@@ -209,8 +210,9 @@ def add_referral(case_id: int):
     if not form.validate_on_submit():
         return _form_failed(case, form)
     try:
-        services.add_referral(case, actor=current_user, employer=form.employer.data, post=form.post.data,
-                              industry=form.industry.data, body=form.body.data, consent=form.consent.data)
+        with unit_of_work():
+            operations.add_referral(case, actor=current_user, employer=form.employer.data, post=form.post.data,
+                                    industry=form.industry.data, body=form.body.data, consent=form.consent.data)
     except ServiceError as error:
         return _failed(case, error, form)
     return _done(case, _("岗位推荐已记录。"))
@@ -220,14 +222,15 @@ def add_referral(case_id: int):
 @roles_required(*WORKERS)
 def referral_result(case_id: int, referral_id: int):
     case = _workable_case(case_id)
-    referral = _or_http(services.referral_or_404, referral_id)
+    referral = _or_http(operations.referral_or_404, referral_id)
     if referral.case_id != case.id:
         abort(404)
     form = ReferralResultForm(prefix="res")
     if not form.validate_on_submit():
         return _form_failed(case, form)
     try:
-        services.set_referral_result(referral, form.result.data, actor=current_user)
+        with unit_of_work():
+            operations.set_referral_result(referral, form.result.data, actor=current_user)
     except ServiceError as error:
         return _failed(case, error, form)
     return _done(case, _("推荐结果已更新。"))
@@ -242,10 +245,11 @@ def add_outcome(case_id: int):
     if not form.validate_on_submit():
         return _form_failed(case, form)
     try:
-        services.record_outcome(case, actor=current_user, employer=form.employer.data, post=form.post.data,
-                                industry=form.industry.data, start_date=form.start_date.data,
-                                event_id=form.event_id.data or None, referral_id=form.referral_id.data or None,
-                                body=form.body.data)
+        with unit_of_work():
+            operations.record_outcome(case, actor=current_user, employer=form.employer.data, post=form.post.data,
+                                      industry=form.industry.data, start_date=form.start_date.data,
+                                      event_id=form.event_id.data or None, referral_id=form.referral_id.data or None,
+                                      body=form.body.data)
     except ServiceError as error:
         return _failed(case, error, form)
     return _done(case, _("就业结果已记录，档案状态改为已就业。"))
@@ -259,7 +263,8 @@ def change_status(case_id: int):
     if not form.validate_on_submit():
         return _form_failed(case, form)
     try:
-        services.change_status(case, form.status.data, form.reason.data, actor=current_user)
+        with unit_of_work():
+            operations.change_status(case, form.status.data, form.reason.data, actor=current_user)
     except ServiceError as error:
         return _failed(case, error, form)
     return _done(case, _("档案状态已更新。"))
@@ -274,8 +279,9 @@ def edit_case(case_id: int):
     if not form.validate_on_submit():
         return _form_failed(case, form)
     try:
-        services.update_case(case, actor=current_user, plan=form.plan.data, category=form.category.data,
-                             counselor_id=form.counselor_id.data)
+        with unit_of_work():
+            operations.update_case(case, actor=current_user, plan=form.plan.data, category=form.category.data,
+                                   counselor_id=form.counselor_id.data)
     except ServiceError as error:
         return _failed(case, error, form)
     return _done(case, _("档案信息已保存。"))
@@ -287,32 +293,32 @@ def edit_case(case_id: int):
 @roles_required(*WORKERS)
 def follow_up_events():
     now = utcnow()
-    events = services.followup_events(current_user, now)
-    counts = {event.id: len(services.no_shows(event, now)) for event in events}
-    db.session.commit()  # cases created on first sight
+    with unit_of_work():  # cases are created on first sight
+        events = followup.followup_events(current_user, now)
+        counts = {event.id: len(followup.no_shows(event, now)) for event in events}
     return render_template("cases/follow_up_events.html", events=events, counts=counts)
 
 
 def _follow_up_event(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
+    event = get_row(Event, event_id)
     if event is None:
         abort(404)
-    if not services.may_follow_up(current_user, event):
+    if not access.may_follow_up(current_user, event):
         abort(403)
     return event
 
 
 def _render_follow_up(event, status=200, **forms):
-    items = services.no_shows(event)
-    db.session.commit()  # cases created on first sight
-    viewable = {item.registration.id: item.case is not None and services.may_view_case(current_user, item.case)
+    with unit_of_work():  # cases are created on first sight
+        items = followup.no_shows(event)
+    viewable = {item.registration.id: item.case is not None and access.may_view_case(current_user, item.case)
                 for item in items}
     return render_template(
         "cases/follow_up.html", event=event, items=items, viewable=viewable,
         contacts=[(c.value, CONTACT_RESULT_LABELS[c]) for c in ContactResult],
         call_form=forms.get("call_form") or FollowUpForm(prefix="call"),
         bulk_form=forms.get("bulk_form") or BulkNoteForm(prefix="bulk"),
-        attendee_count=len(services.attendee_cases(event)),
+        attendee_count=len(followup.attendee_cases(event)),
     ), status
 
 
@@ -332,15 +338,14 @@ def log_call(event_id: int):
         flash(_("未保存：回访信息不完整。"), "error")
         return _render_follow_up(event, status=400, call_form=form)
     try:
-        services.log_follow_up(event, int(registration_id), form.contact.data, actor=current_user,
-                               body=form.body.data)
+        with unit_of_work():
+            followup.log_follow_up(event, int(registration_id), form.contact.data, actor=current_user,
+                                   body=form.body.data)
     except ServiceError as error:
-        db.session.rollback()
         if error.status in (403, 404):
             abort(error.status)
         flash(error.message, "error")
         return _render_follow_up(event, status=400, call_form=form)
-    db.session.commit()
     flash(_("回访已记录。"), "success")
     return redirect(url_for("cases.follow_up", event_id=event.id) + f"#r{registration_id}")
 
@@ -354,12 +359,11 @@ def bulk_note(event_id: int):
         flash(_("未保存：请填写服务记录内容。"), "error")
         return _render_follow_up(event, status=400, bulk_form=form)
     try:
-        count = services.note_to_attendees(event, form.body.data, actor=current_user)
+        with unit_of_work():
+            count = followup.note_to_attendees(event, form.body.data, actor=current_user)
     except ServiceError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return _render_follow_up(event, status=400, bulk_form=form)
-    db.session.commit()
     flash(_("已为 %(n)d 位参加者写入服务记录。", n=count), "success")
     return redirect(url_for("cases.follow_up", event_id=event.id))
 
@@ -369,7 +373,7 @@ def bulk_note(event_id: int):
 @bp.get("/me/history")
 @roles_required(Role.SEEKER)
 def my_history():
-    entries = services.seeker_history(current_user)
+    entries = timeline.seeker_history(current_user)
     return render_template("cases/my_history.html", entries=entries)
 
 
@@ -402,19 +406,19 @@ def _range():
     return start_day, end_day, start, end
 
 
+def _requested_station():
+    """The station named by ``?station=<slug>``; None when absent or unknown (an admin then sees the district)."""
+    slug = (request.args.get("station") or "")[:64]
+    return db.session.execute(db.select(Station).filter_by(slug=slug)).scalar_one_or_none() if slug else None
+
+
 @bp.get("/figures")
 @roles_required(*VIEWERS)
 def station_figures():
-    if current_user.role == Role.ADMIN:
-        slug = (request.args.get("station") or "")[:64]
-        station = db.session.execute(db.select(Station).filter_by(slug=slug)).scalar_one_or_none() if slug else None
-        if station is None:
-            return redirect(url_for("cases.district_figures", **{k: v for k, v in request.args.items()
-                                                                 if k in ("from", "to")}))
-    else:
-        station = current_user.station
-        if station is None:
-            abort(403)
+    station = _or_http(access.figures_station, current_user, _requested_station())
+    if station is None:
+        return redirect(url_for("cases.district_figures", **{k: v for k, v in request.args.items()
+                                                             if k in ("from", "to")}))
     start_day, end_day, start, end = _range()
     figures = fig.compute(station.id, start, end)
     return render_template("cases/figures.html", figures=figures, station=station, start_day=start_day,
@@ -436,17 +440,7 @@ def district_figures():
 @roles_required(*VIEWERS)
 def figures_report():
     """The figures of the page's station and period (``month=YYYY-MM`` for a calendar month) as XLSX."""
-    import io
-
-    from ..exports.station_report import write_report
-
-    if current_user.role == Role.ADMIN:
-        slug = (request.args.get("station") or "")[:64]
-        station = db.session.execute(db.select(Station).filter_by(slug=slug)).scalar_one_or_none() if slug else None
-    else:
-        station = current_user.station
-        if station is None:
-            abort(403)
+    station = _or_http(access.figures_station, current_user, _requested_station())
     start_day, end_day, start, end = _month_range() or _range()
     figures = fig.compute(station.id if station else None, start, end)
     breakdown = None
@@ -478,8 +472,6 @@ def _month_range():
 
 @bp.context_processor
 def _labels():
-    from .models import CASE_STATUS_LABELS, ENTRY_KIND_LABELS
-
     return {"CASE_STATUS_LABELS": CASE_STATUS_LABELS, "ENTRY_KIND_LABELS": ENTRY_KIND_LABELS,
             "CONTACT_RESULT_LABELS": {c.value: label for c, label in CONTACT_RESULT_LABELS.items()},
             "CONTACT_KEYS": ContactResult.values()}

@@ -10,10 +10,13 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..accounts.auth import is_staff_of_station
 from ..booking.models import Registration, RegistrationStatus
-from ..booking.services import attended_sessions
+from ..checkin.attendance import attended_sessions
 from ..core.errors import NotFound, ServiceError
+from ..core.friendly import friendly_span
+from ..core.timeutil import to_local, utcnow
 from ..events.models import EventKind
 from ..extensions import db
+from .pdf import render_certificate
 
 SALT = "leye-certificate"
 
@@ -73,10 +76,6 @@ def verify(token: str) -> Registration | None:
 
 def certificate_pdf(registration: Registration, verify_url: str) -> bytes:
     """The PDF for a completed registration, in the current language (see ``pdf.render_certificate``)."""
-    from ..core.friendly import friendly_span
-    from ..core.timeutil import to_local, utcnow
-    from .pdf import render_certificate
-
     event = registration.event
     attended = completed_sessions(registration)
     last_attended = max(attended.values())

@@ -6,7 +6,7 @@ from ..events.models import Event
 from ..extensions import db
 from ..i18n import select_locale
 from .models import CHECKIN_RESULT_LABELS, CheckInResult
-from .services import Outcome, attendance_by_registration, code_hash
+from .services import ScanOutcome, attendance_by_registration, code_hash
 
 _messages: dict[tuple[str, CheckInResult], str] = {}
 
@@ -43,7 +43,7 @@ def wrong_ticket_json(registration: Registration) -> dict:
     return {"attendee": None, "ticket_event": {"id": event.id, "title": event.title, "station": event.station.name}}
 
 
-def outcome_json(outcome: Outcome) -> dict:
+def outcome_json(outcome: ScanOutcome) -> dict:
     """The answer to one scan (API.md ``POST /checkins``)."""
     checkin = outcome.checkin
     visible = _door_may_see_holder(checkin)

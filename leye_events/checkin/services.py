@@ -12,18 +12,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..accounts import services as accounts
 from ..accounts.auth import is_staff_of_station
 from ..accounts.models import Role, User
 from ..audit.services import record
+from ..booking import services as booking
 from ..booking.models import Registration, RegistrationStatus
 from ..booking.services import registration_by_code
-from ..core.db import begin_locking_transaction, is_sqlite, lock_row, race_window
+from ..core.db import begin_locking_transaction, get_row, is_sqlite, lock_row, race_window
 from ..core.errors import Conflict, Forbidden, NotFound, ServiceError
 from ..core.timeutil import utcnow
+from ..core.urls import MAX_ID
 from ..events.models import Event, EventSession, EventStatus
 from ..extensions import db
 from . import queries
 from .models import CheckIn, CheckInMethod, CheckInResult
+from .signals import attendance_withdrawn
 
 # Doors open this long before a session starts and stay open this long after it ends.
 OPENS_BEFORE = timedelta(hours=2)
@@ -35,7 +39,6 @@ DOOR_ROLES = (Role.DOOR, Role.COUNSELOR, Role.ORGANIZER, Role.ADMIN)
 CORRECTING_ROLES = (Role.ORGANIZER, Role.ADMIN)
 # The longest text a door may send, per field: longer is refused (422), never cut or stored.
 MAX_LENGTHS = {"code": 2048, "gate": 64, "device": 100, "nonce": 64, "reason": 200}
-MAX_ID = 2**31 - 1  # primary keys are 32-bit on PostgreSQL
 # Scans judged on the fast path; walk-ins, ticket URLs and join links take the general one.
 FAST_METHODS = (CheckInMethod.QR, CheckInMethod.MANUAL, CheckInMethod.OFFLINE)
 _CODE_IN_TEXT = re.compile(r"/tickets/([A-Za-z0-9_\-]{10,64})")
@@ -57,7 +60,7 @@ class Scan:
 
 
 @dataclass
-class Outcome:
+class ScanOutcome:
     checkin: CheckIn
     first: CheckIn | None = None  # the earlier success, for already_checked_in
     replayed: bool = False  # the nonce was seen before; this is the first answer again
@@ -109,8 +112,7 @@ def may_work_door(user: User, station_id: int | None) -> bool:
 
 def door_event(event_id, user: User) -> Event:
     """The event, if ``user`` may work its door; NotFound / Forbidden otherwise."""
-    in_range = isinstance(event_id, int) and 1 <= event_id <= MAX_ID  # a larger id would overflow the database
-    event = db.session.get(Event, event_id) if in_range else None
+    event = get_row(Event, event_id)
     if event is None:
         raise NotFound("not_found", _("活动不存在。"))
     if not may_check_in(user, event):
@@ -184,14 +186,14 @@ def first_success(registration_id: int, session_id: int) -> CheckIn | None:
     ).scalar_one_or_none()
 
 
-def _by_nonce(nonce: str) -> Outcome | None:
+def _by_nonce(nonce: str) -> ScanOutcome | None:
     previous = db.session.execute(db.select(CheckIn).filter_by(nonce=nonce)).scalar_one_or_none()
     if previous is None:
         return None
     first = None
     if previous.result == CheckInResult.ALREADY_CHECKED_IN and previous.registration_id and previous.session_id:
         first = first_success(previous.registration_id, previous.session_id)
-    return Outcome(previous, first=first, replayed=True)
+    return ScanOutcome(previous, first=first, replayed=True)
 
 
 def _decide(event: Event, registration: Registration | None, session: EventSession | None, moment,
@@ -227,7 +229,7 @@ def scan_moment(scan: Scan, now: datetime) -> datetime:
     return scan.scanned_at
 
 
-def check_in(scan: Scan, *, staff: User, now: datetime | None = None) -> Outcome:
+def check_in(scan: Scan, *, staff: User, now: datetime | None = None) -> ScanOutcome:
     """Admit a ticket to a session at most once, whichever door scans it and however many at once.
 
     Every attempt is logged with its outcome, except unknown codes past the hourly limit per event
@@ -250,7 +252,7 @@ def check_in(scan: Scan, *, staff: User, now: datetime | None = None) -> Outcome
     return _check_in_general(scan, staff, now)
 
 
-def _check_in_general(scan: Scan, staff: User, now: datetime | None) -> Outcome:
+def _check_in_general(scan: Scan, staff: User, now: datetime | None) -> ScanOutcome:
     """Every case, with the ORM and a row lock on the ticket: the original path, and the fast
     path's fallback (unknown codes, foreign tickets, nonce replays, lost races)."""
     if scan.method == CheckInMethod.ONLINE:
@@ -275,7 +277,7 @@ def _check_in_general(scan: Scan, staff: User, now: datetime | None) -> Outcome:
     event = db.session.get(Event, event.id)
     result, first = _decide(event, registration, session, moment, scan.method)
     if result == CheckInResult.UNKNOWN_CODE and _unknown_codes_over_limit(event):
-        return Outcome(_row(event, scan, staff, None, session, result, nonce, moment, None))
+        return ScanOutcome(_row(event, scan, staff, None, session, result, nonce, moment, None))
     race_window()
     checkin = _log(event, scan, staff, registration, session, result, nonce, moment, first)
     try:
@@ -293,10 +295,10 @@ def _check_in_general(scan: Scan, staff: User, now: datetime | None) -> Outcome:
         from .signals import attendance_recorded
 
         attendance_recorded.send(checkin)
-    return Outcome(checkin, first=first)
+    return ScanOutcome(checkin, first=first)
 
 
-def _check_in_fast(scan: Scan, staff: User, now: datetime | None) -> Outcome | None:
+def _check_in_fast(scan: Scan, staff: User, now: datetime | None) -> ScanOutcome | None:
     """A door scan in three statements (``queries``): gather, decide in Python, insert with ``ON
     CONFLICT DO NOTHING`` on the one-success index, then the case entry through the signal. The
     index, not a lock, keeps one admission per session. None hands the scan to the general path:
@@ -340,7 +342,7 @@ def _check_in_fast(scan: Scan, staff: User, now: datetime | None) -> Outcome | N
     if first is not None:
         first = _known(CheckIn(id=first.first_id, scanned_at=first.first_scanned_at, gate=first.first_gate,
                                device=first.first_device))
-    return Outcome(checkin, first=first)
+    return ScanOutcome(checkin, first=first)
 
 
 def _decide_fast(scan: Scan, head, session, moment) -> CheckInResult | None:
@@ -463,8 +465,6 @@ def undo(checkin_id: int, *, staff: User, reason: str = "") -> CheckIn:
     record("checkin.undo", checkin, actor=staff, station_id=event.station_id, event_id=checkin.event_id,
            session_id=checkin.session_id, registration_id=checkin.registration_id, reason=reason,
            after_door_closed=not door_open)
-    from .signals import attendance_withdrawn
-
     attendance_withdrawn.send(checkin)
     return checkin
 
@@ -524,8 +524,6 @@ def record_roster_read(event: Event, *, staff: User, via: str) -> None:
 def search_registrations(event: Event, query: str, limit: int = 20) -> list[Registration]:
     """Registrations of the event whose seeker's name contains ``query`` or whose phone ends
     with it (at least 4 digits), for the door's manual look-up."""
-    from ..accounts.models import User as Seeker
-
     query = (query or "").replace("\x00", "").strip()
     if not query:
         return []
@@ -533,22 +531,22 @@ def search_registrations(event: Event, query: str, limit: int = 20) -> list[Regi
     if query.isdigit():
         if len(query) < 4:
             return []
-        conditions.append(Seeker.phone.like("%" + query))
+        conditions.append(User.phone.like("%" + query))
     else:
         escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        conditions.append(Seeker.name.like("%" + escaped + "%", escape="\\"))
+        conditions.append(User.name.like("%" + escaped + "%", escape="\\"))
     return db.session.execute(
         db.select(Registration)
-        .join(Seeker, Seeker.id == Registration.seeker_id)
+        .join(User, User.id == Registration.seeker_id)
         .filter(Registration.event_id == event.id, *conditions)
         .options(db.contains_eager(Registration.seeker))
-        .order_by(Seeker.name)
+        .order_by(User.name)
         .limit(limit)
     ).scalars().all()
 
 
 def walk_in(event_id: int, *, staff: User, name: str, phone: str, category=None, session_id=None,
-            gate: str = "", device: str = "") -> Outcome:
+            gate: str = "", device: str = "") -> ScanOutcome:
     """Register and admit someone new at the door in one step: create their seeker account, register
     them (marked walk-in) and check them in, all in one transaction.
 
@@ -559,9 +557,6 @@ def walk_in(event_id: int, *, staff: User, name: str, phone: str, category=None,
     the event is full (422 ``event_full``, no waitlist at the door) or not for this person (422
     ``not_eligible``).
     """
-    from ..accounts import services as accounts
-    from ..booking import services as booking
-
     event = door_event(event_id, staff)
     if event.status == EventStatus.CANCELLED:
         raise ServiceError("event_cancelled", _("该活动已取消。"))

@@ -1,6 +1,7 @@
-"""The door: the scanner page, its JSON endpoints (cookie session + CSRF), the service worker and the
-one-tap check-in on a ticket page. Every path calls the same services as the API and answers with the
-same JSON (``outcome_json``, ``roster_json``)."""
+"""The door: the scanner page, the service worker and the one-tap check-in on a ticket page, plus the
+page's own look-ups (search, live count, walk-in; cookie session + CSRF). Scans, offline uploads, the
+roster and undo go through the API's check-in endpoints (``api.checkin``) with the same login session:
+one scan path."""
 import hashlib
 import os
 from functools import wraps
@@ -12,24 +13,23 @@ from flask_wtf.csrf import generate_csrf
 
 from ..accounts.auth import roles_required
 from ..accounts.models import Role
-from ..api.errors import api_error_response, error_json
-from ..api.parsing import MAX_ID, MISSING, integer, json_body, object_list, text, timestamp
 from ..booking.models import Attend, Registration, RegistrationStatus
 from ..booking.services import registration_by_code
 from ..core.errors import NotFound, ServiceError
 from ..core.timeutil import isoformat_local, utcnow
+from ..core.urls import MAX_ID
 from ..events.models import Event, EventSession, EventStatus
 from ..extensions import db, talisman
 from ..security import DOOR_PERMISSIONS_POLICY
 from . import services
 from .forms import TicketCheckInForm, WalkInForm
-from .models import CHECKIN_RESULT_LABELS, CheckIn, CheckInMethod, CheckInResult
-from .presenters import attendee_json, outcome_json, roster_json
+from .models import CHECKIN_RESULT_LABELS, CheckInMethod, CheckInResult
+from .presenters import attendee_json, outcome_json
 
 bp = Blueprint("checkin", __name__)
 
-MAX_BATCH = 500
-# qr-scanner starts its decoder in a worker made from a blob: URL; nothing on these pages is inline.
+# qr-scanner starts its decoder in a worker made from a blob: URL. The only inline script is the door
+# page's import map, allowed by the request's nonce (Talisman adds it to script-src).
 DOOR_CSP = "; ".join((
     "default-src 'self'",
     "script-src 'self'",
@@ -43,20 +43,29 @@ DOOR_CSP = "; ".join((
     "form-action 'self'",
     "frame-ancestors 'none'",
 ))
-# Files the service worker keeps so the door page reloads without a network.
-SHELL_ASSETS = (
-    "css/app.css",
-    "js/door.js",
-    "vendor/qr-scanner/qr-scanner.umd.min.js",
-    "vendor/qr-scanner/qr-scanner-worker.min.js",
-    "vendor/js-sha256/sha256.min.js",
+# The door page's ES modules (static/js/door/) and the library they import: loaded as they are, with
+# the shell's version in their URLs through the page's import map.
+MODULE_ASSETS = (
+    "js/door/main.js",
+    "js/door/checkin.js",
+    "js/door/net.js",
+    "js/door/queue.js",
+    "js/door/roster.js",
+    "js/door/scanner.js",
+    "js/door/storage.js",
+    "js/door/tools.js",
+    "js/door/util.js",
+    "js/door/verdict.js",
+    "vendor/idb-keyval/idb-keyval.js",
 )
-
-VERSIONED_ASSETS = ("js/door.js", "vendor/qr-scanner/qr-scanner.umd.min.js", "vendor/js-sha256/sha256.min.js")
+VERSIONED_ASSETS = (*MODULE_ASSETS, "vendor/qr-scanner/qr-scanner.umd.min.js", "vendor/js-sha256/sha256.min.js")
+# Files the service worker keeps so the door page reloads without a network.
+SHELL_ASSETS = (*VERSIONED_ASSETS, "css/app.css", "vendor/qr-scanner/qr-scanner-worker.min.js")
 
 
 def door_page_headers(view):
-    """The door's pages: their own strict CSP (nothing inline), and the only camera permission."""
+    """The door's pages: their own strict CSP (nothing inline without the nonce), and the only camera
+    permission."""
     return talisman(content_security_policy=DOOR_CSP, permissions_policy=DOOR_PERMISSIONS_POLICY)(view)
 
 
@@ -67,9 +76,14 @@ def _checked_id(value) -> int:
     return value
 
 
+def error_json(status: int, code: str, message: str, **extra):
+    """An error in the API's shape (API.md), for the page's own JSON endpoints."""
+    return jsonify({"error": {"code": code, "message": str(message), **extra}}), status
+
+
 def door_json(view):
     """A JSON endpoint of the door page: 401 when logged out, the event checked for access, and every
-    ServiceError answered in the API's error shape."""
+    ServiceError answered in the API's error shape (what it had written rolled back)."""
 
     @wraps(view)
     def wrapped(event_id: int, **kwargs):
@@ -79,38 +93,11 @@ def door_json(view):
             event = services.door_event(_checked_id(event_id), current_user)
             return view(event, **kwargs)
         except ServiceError as error:
-            return api_error_response(error)
+            db.session.rollback()
+            extra = {**error.extra, **({"field": error.field} if error.field else {})}
+            return error_json(error.status, error.code, error.message, **extra)
 
     return wrapped
-
-
-def _optional(value, default=None):
-    return default if value is MISSING or value is None else value
-
-
-def _session_id(body: dict):
-    value = integer(body, "session_id", nullable=True)
-    return _optional(value)
-
-
-def _scan(event: Event, body: dict, method: CheckInMethod) -> services.Scan:
-    return services.Scan(
-        code=text(body, "code", required=True),
-        event_id=event.id,
-        session_id=_session_id(body),
-        gate=_optional(text(body, "gate"), ""),
-        device=_optional(text(body, "device"), ""),
-        nonce=_optional(text(body, "nonce")),
-        scanned_at=_optional(timestamp(body, "scanned_at")),
-        method=method,
-    )
-
-
-def _event_registration(event: Event, registration_id) -> Registration:
-    registration = db.session.get(Registration, _checked_id(registration_id))
-    if registration is None or registration.event_id != event.id:
-        raise NotFound("not_found", _("该报名不存在。"))
-    return registration
 
 
 # --- pages ----------------------------------------------------------------------------------------
@@ -159,12 +146,12 @@ def door(event_id: int):
         "closesAfter": int(services.CLOSES_AFTER.total_seconds() * 1000),
         "sessions": [{"id": s.id, "starts": _ms(s.starts_at), "ends": _ms(s.ends_at)} for s in event.sessions],
         "urls": {
-            "scan": url_for("checkin.scan", event_id=event.id),
-            "batch": url_for("checkin.batch", event_id=event.id),
-            "roster": url_for("checkin.roster", event_id=event.id),
+            # The API's check-in endpoints, with this page's login session (API.md).
+            "checkins": url_for("api.create_checkin"),
+            "batch": url_for("api.create_checkins_batch"),
+            "roster": url_for("api.roster", event_id=event.id),
             "search": url_for("checkin.search", event_id=event.id),
             "walkIn": url_for("checkin.walk_in", event_id=event.id),
-            "undo": url_for("checkin.undo", event_id=event.id),
             "stats": url_for("checkin.stats", event_id=event.id),
             "token": url_for("checkin.token"),
             "serviceWorker": url_for("checkin.service_worker"),
@@ -173,13 +160,17 @@ def door(event_id: int):
         "statusLabels": {"confirmed": _("已确认"), "waitlisted": _("候补中"), "cancelled": _("已取消")},
         "text": _door_texts(),
     }
-    page = render_template("checkin/door.html", event=event, current=current, config=config, walk_in_form=WalkInForm(),
-                           asset_url=_asset_url)
-    return page
+    return render_template("checkin/door.html", event=event, current=current, config=config,
+                           walk_in_form=WalkInForm(), asset_url=_asset_url, import_map=_import_map())
 
 
 def _ms(moment) -> int:
     return int(moment.timestamp() * 1000)
+
+
+def _import_map() -> dict:
+    """Each module's plain URL (what ``import "./queue.js"`` resolves to) mapped to its versioned one."""
+    return {"imports": {url_for("static", filename=a): _asset_url(a) for a in MODULE_ASSETS}}
 
 
 def _asset_url(filename: str) -> str:
@@ -189,7 +180,7 @@ def _asset_url(filename: str) -> str:
 
 
 def _door_texts() -> dict:
-    """What door.js says, translated here; ``{name}``-style placeholders are filled in by the script."""
+    """What the door's scripts say, translated here; ``{name}``-style placeholders are filled in by the script."""
     return {
         "ok": _("签到成功"),
         "already": _("已签到 {time}，{gate}"),
@@ -268,53 +259,6 @@ def token():
 
 # --- the page's JSON endpoints ------------------------------------------------------------------
 
-@bp.post("/door/<int:event_id>/scan")
-@door_json
-def scan(event: Event):
-    """One scan, typed code or a one-tap check-in from the search (``registration_id``)."""
-    body = json_body()
-    if body.get("registration_id") is not None:
-        registration = _event_registration(event, integer(body, "registration_id", required=True))
-        body = {**body, "code": registration.ticket_code}
-        method = CheckInMethod.MANUAL
-    else:
-        method = CheckInMethod.MANUAL if body.get("method") == "manual" else CheckInMethod.QR
-    outcome = services.check_in(_scan(event, body, method), staff=current_user)
-    db.session.commit()
-    return jsonify(outcome_json(outcome))
-
-
-@bp.post("/door/<int:event_id>/batch")
-@door_json
-def batch(event: Event):
-    """Scans made offline, each with its nonce and device time; answered in the same order."""
-    items = object_list(json_body(), "scans", required=True, max_items=MAX_BATCH)
-    results = []
-    for item in items:
-        try:
-            scan_ = _scan(event, item, CheckInMethod.OFFLINE)
-            if not scan_.nonce:
-                raise ServiceError("missing_field", _("离线签到须带 nonce。"), field="nonce", status=400)
-            outcome = services.check_in(scan_, staff=current_user)
-            db.session.commit()
-            results.append(outcome_json(outcome))
-        except ServiceError as error:
-            response, status = api_error_response(error)
-            results.append({**response.get_json(), "status": status})
-    return jsonify({"results": results})
-
-
-@bp.get("/door/<int:event_id>/roster")
-@door_json
-def roster(event: Event):
-    body = roster_json(event)
-    services.record_roster_read(event, staff=current_user, via="door")
-    db.session.commit()
-    response = jsonify(body)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.get("/door/<int:event_id>/search")
 @door_json
 def search(event: Event):
@@ -354,20 +298,6 @@ def walk_in(event: Event):
     )
     db.session.commit()
     return jsonify(outcome_json(outcome))
-
-
-@bp.post("/door/<int:event_id>/undo")
-@door_json
-def undo(event: Event):
-    body = json_body()
-    checkin_id = _checked_id(integer(body, "checkin_id", required=True))
-    checkin = db.session.get(CheckIn, checkin_id)
-    if checkin is None or checkin.event_id != event.id:
-        raise NotFound("not_found", _("签到记录不存在。"))
-    reason = _optional(text(body, "reason"), "")
-    services.undo(checkin.id, staff=current_user, reason=reason)
-    db.session.commit()
-    return jsonify({"checkin_id": checkin.id, "undone": True})
 
 
 @bp.get("/door/<int:event_id>/stats")

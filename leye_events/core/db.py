@@ -1,5 +1,7 @@
-"""Transactions that lock: the one way services serialize changes to shared state."""
+"""Rows by id, a request's unit of work, and transactions that lock: the one way services serialize
+changes to shared state."""
 import time
+from contextlib import contextmanager
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -10,8 +12,33 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 from .errors import ServiceError
 from .sqlite import IMMEDIATE_OPTION
+from .urls import MAX_ID
 
 LOCK_TIMEOUT = "10s"
+
+
+def get_row(model, row_id):
+    """The row with id ``row_id``, or None — also for ids that are not integers or that no table
+    could hold (a 64-bit number would overflow PostgreSQL's integer before finding nothing).
+
+    The one id check of the services; URLs are bounded by ``core.urls.BoundedIntConverter``."""
+    if isinstance(row_id, bool) or not isinstance(row_id, int) or not 1 <= row_id <= MAX_ID:
+        return None
+    return db.session.get(model, row_id)
+
+
+@contextmanager
+def unit_of_work():
+    """A request's changes as one transaction: committed when the block ends normally, rolled back
+    (and the exception raised on) when it raises — a ServiceError, an abort, or a failing commit.
+
+    Services never commit; views wrap their service calls in this instead of committing by hand."""
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
 
 
 def is_sqlite() -> bool:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from babel import Locale
 from babel.dates import format_skeleton, format_time
 from flask import has_request_context
+from flask_babel import get_locale
 
 from .timeutil import to_local, utcnow
 
@@ -21,8 +22,6 @@ def _locale(locale: str | Locale | None) -> Locale:
     if locale is not None:
         return Locale.parse(locale)
     if has_request_context():
-        from flask_babel import get_locale
-
         current = get_locale()
         if current is not None:
             return current

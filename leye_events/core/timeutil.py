@@ -3,7 +3,7 @@
 Every datetime the app handles is timezone-aware. ``UTCDateTime`` stores it as naive UTC
 (the same on SQLite and PostgreSQL) and gives it back aware.
 """
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -14,6 +14,11 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 def utcnow() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(UTC)
+
+
+def today_local() -> date:
+    """Today's date in Asia/Shanghai (the day people at the stations live in, whatever the server's zone)."""
+    return datetime.now(SHANGHAI).date()
 
 
 def as_utc(value: datetime) -> datetime:

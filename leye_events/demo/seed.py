@@ -6,6 +6,10 @@ from sqlalchemy import func
 
 from ..accounts.models import User
 from ..accounts.services import create_user, signup_seeker
+from ..booking.services import register
+from ..cases import operations
+from ..checkin.models import CheckInMethod
+from ..checkin.services import Scan, check_in
 from ..core.timeutil import SHANGHAI, as_utc, utcnow
 from ..events.models import Event
 from ..events.services import SessionInput, create_event
@@ -13,6 +17,8 @@ from ..extensions import db
 from ..stations.data import YANGPU_STATIONS
 from ..stations.models import Station
 from . import data
+from .employers import seed_employers
+from .outreach import seed_outreach
 
 
 @dataclass
@@ -110,11 +116,7 @@ def seed_demo(now: datetime | None = None) -> SeedResult:
         )
     result.events = len(data.EVENTS)
     _seed_case_work(seekers, events, organizers, now)
-    from .employers import seed_employers
-
     result.logins += seed_employers(seekers, events, admin, today.date())
-    from .outreach import seed_outreach
-
     seed_outreach(seekers)
     return result
 
@@ -129,14 +131,9 @@ def _seed_case_work(seekers: list, events: dict, organizers: dict, now: datetime
     Everything goes through the booking, check-in and case services, so the cases' timelines are
     written exactly as they would be at the door.
     """
-    from ..booking.services import register
-    from ..cases import services as cases
-    from ..checkin.models import CheckInMethod
-    from ..checkin.services import Scan, check_in
-
     for name, industry, posts in data.EMPLOYERS:
         for title in posts:
-            cases.find_or_create_post(name, title, industry)
+            operations.find_or_create_post(name, title, industry)
 
     for title, (registered, came) in data.PAST_ATTENDANCE.items():
         event = events[title]
@@ -155,24 +152,24 @@ def _seed_case_work(seekers: list, events: dict, organizers: dict, now: datetime
         for index in indexes:
             register(events[title].id, seekers[index])
 
-    cases.ensure_cases()
+    operations.ensure_cases()
     today = now.astimezone(SHANGHAI).date()
     for work in data.CASE_WORK:
         seeker = seekers[work.seeker]
         counselor = _staff("counselor", seeker.station.slug)
-        case = cases.case_for(seeker)
-        cases.update_case(case, actor=counselor, plan=work.plan, counselor_id=counselor.id)
+        case = operations.case_for(seeker)
+        operations.update_case(case, actor=counselor, plan=work.plan, counselor_id=counselor.id)
         for note in work.notes:
-            cases.add_note(case, note, actor=counselor)
+            operations.add_note(case, note, actor=counselor)
         referrals = {}
         for employer, post, result in work.referrals:
-            referral = cases.add_referral(case, actor=counselor, employer=employer, post=post, consent="verbal")
+            referral = operations.add_referral(case, actor=counselor, employer=employer, post=post, consent="verbal")
             if result != "pending":
-                cases.set_referral_result(referral, result, actor=counselor)
+                operations.set_referral_result(referral, result, actor=counselor)
             referrals[employer] = referral
         if work.outcome:
             employer, post, days, event_title = work.outcome
-            cases.record_outcome(
+            operations.record_outcome(
                 case, actor=counselor, employer=employer, post=post, start_date=today + timedelta(days=days),
                 event_id=events[event_title].id if event_title else None,
                 referral_id=referrals[employer].id if employer in referrals else None,

@@ -9,13 +9,14 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Role, User
 from ..audit.services import record
+from ..core.db import get_row
 from ..core.errors import Conflict, Forbidden, NotFound, ServiceError
 from ..core.timeutil import utcnow
 from ..events.models import Event
 from ..extensions import db
 from . import access
 from .models import APPLICATION_RESULTS, Application, ApplicationStatus, Post, PostStatus
-from .services import clean_text, get_row
+from .services import clean_text
 from .signals import application_result_recorded, application_submitted
 
 NOTE_MAX = 500

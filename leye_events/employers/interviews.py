@@ -15,14 +15,14 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import Role, User
 from ..audit.services import record
 from ..booking.models import Registration, RegistrationStatus
-from ..core.db import begin_locking_transaction, lock_row, race_window
+from ..core.db import begin_locking_transaction, get_row, lock_row, race_window
 from ..core.errors import Conflict, Forbidden, NotFound, ServiceError
 from ..core.timeutil import SHANGHAI, to_local, utcnow
 from ..events.models import Event, EventStatus
 from ..extensions import db
 from . import access
 from .models import BookingStatus, Booth, Employer, InterviewBooking, InterviewSlot, Post
-from .services import FAIR_KINDS, get_row
+from .services import FAIR_KINDS
 from .signals import interview_booked
 
 CAPACITY_MAX = 100

@@ -13,14 +13,15 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import Role, SeekerCategory, User
 from ..accounts.services import create_user
 from ..audit.services import record
+from ..core.db import get_row
 from ..core.errors import Conflict, Forbidden, NotFound, ServiceError
-from ..core.timeutil import utcnow
+from ..core.timeutil import today_local, utcnow
 from ..events.models import Event, EventKind, EventStatus
 from ..extensions import db
 from ..stations.models import Station
 from . import access
 from .credit_code import is_valid_credit_code, normalize_credit_code
-from .models import Booth, Education, Employer, Post, PostStatus, Visit
+from .models import Booth, Education, Employer, Post, PostStatus, Visit, booth_posts
 
 # Lengths the columns hold; the API documents the same bounds.
 EMPLOYER_TEXT_FIELDS = {"name": 200, "industry": 100, "size": 50, "park": 100, "address": 200,
@@ -29,7 +30,6 @@ POST_TEXT_FIELDS = {"title": 200, "description": 5000, "location": 200}
 TAG_MAX, TAGS_MAX = 20, 10
 HEADCOUNT_MAX, SALARY_MAX, EXPERIENCE_MAX = 10_000, 1_000_000, 50
 FAIR_KINDS = (EventKind.JOB_FAIR, EventKind.INTERVIEW_SESSION)
-MAX_ID = 2**31 - 1  # PostgreSQL's integer
 
 
 def clean_text(value, field: str, max_length: int, *, required: bool = False) -> str:
@@ -54,13 +54,6 @@ def _bounded_int(value, field: str, low: int, high: int, *, nullable: bool = Tru
                            field=field)
     return value
 
-
-def get_row(model, row_id):
-    """The row with id ``row_id``, or None — also for ids that are not integers or that no table
-    could hold (a 64-bit number would overflow PostgreSQL's integer before finding nothing)."""
-    if isinstance(row_id, bool) or not isinstance(row_id, int) or not 1 <= row_id <= MAX_ID:
-        return None
-    return db.session.get(model, row_id)
 
 
 # --- employers ----------------------------------------------------------------------------------
@@ -176,7 +169,7 @@ def record_visit(employer: Employer, *, actor: User, visited_on, visitors="", ag
     """A company visit by staff of the employer's station: when, who went, what was agreed."""
     if not access.may_edit_employer(actor, employer):
         raise Forbidden("forbidden", _("您无权为该用人单位记录走访。"))
-    if not isinstance(visited_on, date) or visited_on > date.today() or visited_on.year < 2000:
+    if not isinstance(visited_on, date) or visited_on > today_local() or visited_on.year < 2000:
         raise ServiceError("invalid_field", _("走访日期不合理。"), field="visited_on")
     visit = Visit(employer=employer, station_id=employer.station_id or actor.station_id, visited_on=visited_on,
                   visitors=clean_text(visitors, "visitors", 200) or actor.name,
@@ -303,7 +296,7 @@ def posts_query(viewer=None, *, text=None, station_id=None, employer_id=None, ev
     """Posts, newest first: open ones (and not past their closing date) for everyone; with
     ``include_closed`` also closed and filled ones, for staff and for the employer's own."""
     query = db.select(Post).join(Post.employer).order_by(Post.created_at.desc(), Post.id.desc())
-    public = db.and_(Post.status == PostStatus.OPEN, or_(Post.closes_on.is_(None), Post.closes_on >= date.today()))
+    public = db.and_(Post.status == PostStatus.OPEN, or_(Post.closes_on.is_(None), Post.closes_on >= today_local()))
     own_employer_id = getattr(viewer, "employer_id", None)
     if not include_closed:
         query = query.where(public)
@@ -325,8 +318,6 @@ def posts_query(viewer=None, *, text=None, station_id=None, employer_id=None, ev
 
 
 def _event_post_ids(event_id: int):
-    from .models import booth_posts
-
     return db.select(booth_posts.c.post_id).join(Booth, Booth.id == booth_posts.c.booth_id).where(
         Booth.event_id == event_id)
 

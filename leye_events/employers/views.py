@@ -1,10 +1,11 @@
 """Pages of employers, posts, fairs and interview slots: thin routes that parse a form, ask ``access``,
 call a service and render. Phone first (a student in WeChat, a recruiter at a booth)."""
-from datetime import date
+from datetime import date, datetime, time
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.exceptions import default_exceptions
 
 from ..accounts.auth import roles_required
 from ..accounts.models import Role
@@ -17,6 +18,7 @@ from ..stations.models import Station
 from . import access, applications, interviews, services
 from .models import (
     APPLICATION_RESULTS,
+    APPLICATION_STATUS_LABELS,
     EDUCATION_LABELS,
     POST_STATUS_LABELS,
     Education,
@@ -33,8 +35,6 @@ LIST_LIMIT = 60
 @bp.errorhandler(ServiceError)
 def _service_error(error: ServiceError):
     """A rule broken outside ``_run`` (an unknown post, a hidden employer): the error page with its status."""
-    from werkzeug.exceptions import default_exceptions
-
     db.session.rollback()
     status = error.status if error.status in default_exceptions else 422
     http_error = default_exceptions.get(status, default_exceptions[400])(error.message)
@@ -55,8 +55,6 @@ def _date(name: str):
 
 def _local_moment(day: str, clock: str):
     """A Shanghai date and HH:MM from a form, as UTC; None when malformed."""
-    from datetime import datetime, time
-
     try:
         moment = datetime.combine(date.fromisoformat(day), time.fromisoformat(clock), tzinfo=SHANGHAI)
     except ValueError:
@@ -350,8 +348,6 @@ def manage_booth(employer_id: int):
 
 def init_app(app) -> None:
     """Register the blueprint and the event page's hook (``fair_summary``)."""
-    from .models import APPLICATION_STATUS_LABELS
-
     app.register_blueprint(bp)
     app.jinja_env.globals.update(fair_summary=fair_summary, ticket_interviews=ticket_interviews,
                                  APPLICATION_STATUS_LABELS=APPLICATION_STATUS_LABELS)

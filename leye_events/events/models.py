@@ -145,14 +145,17 @@ class Event(db.Model):
     def is_published(self) -> bool:
         return self.status == EventStatus.PUBLISHED
 
-    def registration_is_open(self, now) -> bool:
-        """Whether the registration window contains ``now`` (the event must also be published)."""
-        if not self.is_published:
-            return False
+    def registration_window(self, now) -> str:
+        """Where ``now`` falls in the registration window: ``"not_yet_open"``, ``"open"`` or ``"closed"``
+        (it closes at ``registration_closes``, else when the first session starts). The one window rule."""
         if self.registration_opens and now < self.registration_opens:
-            return False
+            return "not_yet_open"
         closes = self.registration_closes or self.starts_at
-        return closes is None or now < closes
+        return "closed" if closes is not None and now >= closes else "open"
+
+    def registration_is_open(self, now) -> bool:
+        """Whether a seeker may register at ``now``: published, and inside the window."""
+        return self.is_published and self.registration_window(now) == "open"
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.title!r}>"

@@ -5,7 +5,6 @@ The only place that changes events and sessions. Callers commit.
 from dataclasses import dataclass
 from datetime import datetime
 
-from blinker import signal
 from flask_babel import gettext as _
 from sqlalchemy import func, or_
 
@@ -18,9 +17,7 @@ from ..core.timeutil import utcnow
 from ..extensions import db
 from ..stations.models import Station
 from .models import Event, EventKind, EventMode, EventSession, EventStatus
-
-event_cancelled = signal("event-cancelled")  # sender: Event; kwargs: actor, reason
-event_changed = signal("event-changed")  # sender: a published Event whose time or venue changed; kwargs: actor
+from .signals import event_cancelled, event_capacity_changed, event_changed, event_changing
 
 MAX_CAPACITY = 100_000
 MAX_SESSIONS = 50
@@ -101,19 +98,6 @@ def _new_mode(event: Event, values: dict) -> EventMode:
     elif "mode" in values:
         values.pop("mode")
     return values.get("mode") or event.mode or EventMode.ONSITE
-
-
-def _refuse_mode_change_stranding_registrants(event: Event, mode: EventMode) -> None:
-    """A mode change may not leave registrants attending in a way the event no longer offers."""
-    if event.id is None or mode == (event.mode or EventMode.ONSITE) or mode == EventMode.HYBRID:
-        return
-    from ..booking.counts import seat_counts
-
-    counts = seat_counts(event)
-    stranded = counts.confirmed_onsite + counts.waitlisted if mode == EventMode.ONLINE else counts.confirmed_online
-    if stranded:
-        raise ServiceError("has_registrations", _("已有报名者选择了其他参加方式，不能改为该方式；可改为“线上线下”。"),
-                           field="mode")
 
 
 def _check_sessions(sessions) -> list[SessionInput]:
@@ -197,23 +181,19 @@ def update_event(event: Event, *, actor, sessions: list[SessionInput] | None = N
     if new_station is not None and new_station.id != event.station_id:
         _authorize(actor, new_station)
     status = values.pop("status", event.status)
-    if status == EventStatus.DRAFT and event.status == EventStatus.PUBLISHED:
-        _refuse_unpublishing_with_registrations(event)
     mode = _new_mode(event, values)
-    _refuse_mode_change_stranding_registrants(event, mode)
     if "capacity" in values:
         values["capacity"] = _check_capacity(values["capacity"], mode)
     elif event.capacity is None and mode != EventMode.ONLINE:
         raise _invalid("capacity", _("线下或线上线下活动须填写名额。"))
     capacity_changes = "capacity" in values and values["capacity"] != event.capacity
     if capacity_changes:
-        event = _lock_for_capacity_change(event, values["capacity"])
+        event = _lock_for_capacity_change(event)
+    event_changing.send(event, status=status, mode=mode, capacity=values["capacity"] if capacity_changes else None)
     before = _time_and_place(event)
     _assign(event, values, sessions, status)
     if capacity_changes:
-        from ..booking.services import fill_from_waitlist
-
-        fill_from_waitlist(event, actor=actor)
+        event_capacity_changed.send(event, actor=actor)
     event.revision += 1
     record("event.update", event, actor=actor, fields=sorted(values) + (["sessions"] if sessions is not None else []))
     if event.status == EventStatus.PUBLISHED and before != _time_and_place(event):
@@ -226,27 +206,10 @@ def _time_and_place(event: Event) -> tuple:
     return event.venue, sorted((s.starts_at, s.ends_at) for s in event.sessions)
 
 
-def _refuse_unpublishing_with_registrations(event: Event) -> None:
-    """A published event that people registered for cannot go back to draft: they would lose it
-    from sight without being told. Cancelling the event tells them."""
-    from ..booking.counts import seat_counts
-
-    counts = seat_counts(event)
-    if counts.confirmed or counts.waitlisted:
-        raise ServiceError("has_registrations", _("已有人报名，不能改回草稿；如需停办，请取消活动（报名者会收到通知）。"),
-                           field="status")
-
-
-def _lock_for_capacity_change(event: Event, new_capacity) -> Event:
-    """Lock the event row (registrations wait) and refuse a capacity below the confirmed seats."""
-    from ..booking.counts import seat_counts
-
+def _lock_for_capacity_change(event: Event) -> Event:
+    """Lock the event row: registrations wait while the seats are recounted."""
     begin_locking_transaction()
-    event = lock_row(Event, event.id)
-    confirmed = seat_counts(event).seated
-    if isinstance(new_capacity, int) and not isinstance(new_capacity, bool) and new_capacity < confirmed:
-        raise _invalid("capacity", _("名额不能少于已确认的人数（%(count)d）。", count=confirmed))
-    return event
+    return lock_row(Event, event.id)
 
 
 def _assign(event: Event, values: dict, sessions, status) -> None:

@@ -12,6 +12,8 @@ from sqlalchemy.orm import selectinload
 from ..accounts.auth import can_manage_station, is_staff_of_station, roles_required
 from ..accounts.models import Role
 from ..booking.counts import seat_counts, seat_counts_for
+from ..checkin.services import session_counts, session_counts_by_method
+from ..core.db import get_row, unit_of_work
 from ..core.errors import Forbidden, ServiceError
 from ..core.timeutil import SHANGHAI, as_utc, utcnow
 from ..extensions import db
@@ -162,11 +164,8 @@ def home():
     )
 
 
-MAX_ID = 2**31 - 1  # PostgreSQL integer; a larger id would be a database error, not a 404
-
-
 def _load_event(event_id: int) -> Event:
-    event = db.session.get(Event, event_id) if 0 < event_id <= MAX_ID else None
+    event = get_row(Event, event_id)
     if event is None:
         abort(404)
     return event
@@ -180,15 +179,14 @@ def detail(event_id: int):
         abort(404)
     now = utcnow()
     counts = seat_counts(event)
-    can_register_here = "booking.register" in current_app.view_functions
     return render_template(
         "events/detail.html",
         event=event,
         counts=counts,
         now=now,
         registration_open=event.registration_is_open(now),
-        not_yet_open=bool(event.registration_opens and now < event.registration_opens),
-        registration_url=url_for("booking.register", event_id=event.id) if can_register_here else None,
+        not_yet_open=event.registration_window(now) == "not_yet_open",
+        registration_url=url_for("booking.register", event_id=event.id),
         can_manage=can_manage_station(current_user, event.station_id),
     )
 
@@ -287,6 +285,20 @@ def _chosen_station(form: EventForm, event: Event | None) -> Station | None:
     return station
 
 
+def _save_event(form: EventForm, event: Event | None, station, action: str) -> Event:
+    """Create the event, or apply the form to it (``action`` "publish" also publishes it)."""
+    if event is None:
+        status = EventStatus.PUBLISHED if action == "publish" else EventStatus.DRAFT
+        return services.create_event(actor=current_user, station=station, sessions=form.session_inputs(),
+                                     status=status, **form.service_values())
+    values = form.service_values()
+    if current_user.role == Role.ADMIN:
+        values["station"] = station
+    if action == "publish":
+        values["status"] = EventStatus.PUBLISHED
+    return services.update_event(event, actor=current_user, sessions=form.session_inputs(), **values)
+
+
 def _handle_event_form(form: EventForm, event: Event | None):
     """Validate and save on POST; returns a response, or None to show the form again."""
     action = request.form.get("action", "save")
@@ -300,29 +312,15 @@ def _handle_event_form(form: EventForm, event: Event | None):
         flash(_("请按提示修改后再保存。"), "error")
         return None
     try:
-        if event is None:
-            status = EventStatus.PUBLISHED if action == "publish" else EventStatus.DRAFT
-            event = services.create_event(
-                actor=current_user, station=station, sessions=form.session_inputs(), status=status,
-                **form.service_values(),
-            )
-        else:
-            values = form.service_values()
-            if current_user.role == Role.ADMIN:
-                values["station"] = station
-            if action == "publish":
-                values["status"] = EventStatus.PUBLISHED
-            services.update_event(event, actor=current_user, sessions=form.session_inputs(), **values)
+        with unit_of_work():
+            event = _save_event(form, event, station, action)
     except Forbidden:
-        db.session.rollback()
         abort(403)
     except ServiceError as error:
-        db.session.rollback()
         _apply_service_error(form, error)
         if error.field in form._fields:
             flash(_("请按提示修改后再保存。"), "error")
         return None
-    db.session.commit()
     # Saving an event that was already published is a save, not a new publication.
     flash(_("活动已发布。") if action == "publish" and event.status == EventStatus.PUBLISHED else _("已保存。"),
           "success")
@@ -373,12 +371,8 @@ def manage_edit(event_id: int):
 @roles_required(Role.ORGANIZER, Role.ADMIN)
 def manage_detail(event_id: int):
     """An organizer's view of one event: status, counts and the actions."""
-    from ..checkin.services import session_counts, session_counts_by_method
-
     event = _manageable_event(event_id)
-    registrations_url = None
-    if "booking.event_registrations" in current_app.view_functions:
-        registrations_url = url_for("booking.event_registrations", event_id=event.id)
+    registrations_url = url_for("booking.event_registrations", event_id=event.id)
     return render_template("events/manage_detail.html", event=event, counts=seat_counts(event),
                            attended=session_counts(event), attended_split=session_counts_by_method(event),
                            action_form=ActionForm(),
@@ -397,15 +391,13 @@ def manage_publish(event_id: int):
         flash(_("该活动已经发布。"), "info")
         return redirect(url_for("events.manage_detail", event_id=event.id))
     try:
-        services.publish_event(event, actor=current_user)
+        with unit_of_work():
+            services.publish_event(event, actor=current_user)
     except Forbidden:
-        db.session.rollback()
         abort(403)
     except ServiceError as error:
-        db.session.rollback()
         flash(error.message, "error")
     else:
-        db.session.commit()
         flash(_("活动已发布。"), "success")
         if _warned_registration_closed(event):
             return redirect(url_for("events.manage_edit", event_id=event.id))
@@ -423,18 +415,16 @@ def manage_cancel(event_id: int):
     form = CancelEventForm()
     if form.validate_on_submit():
         try:
-            services.cancel_event(event, actor=current_user, reason=form.reason.data or "")
+            with unit_of_work():
+                services.cancel_event(event, actor=current_user, reason=form.reason.data or "")
         except Forbidden:
-            db.session.rollback()
             abort(403)
         except ServiceError as error:
-            db.session.rollback()
             if error.field == "reason":
                 form.reason.errors = [*form.reason.errors, error.message]
             else:
                 flash(error.message, "error")
         else:
-            db.session.commit()
             flash(_("活动已取消，已报名的人会收到通知。"), "success")
             return redirect(url_for("events.manage_detail", event_id=event.id))
     return render_template("events/manage_cancel.html", event=event, form=form, counts=seat_counts(event))

@@ -26,6 +26,7 @@ from ..accounts.models import SEEKER_CATEGORY_LABELS, Role, SeekerCategory, User
 from ..audit.services import clean_reason, record
 from ..booking.models import REGISTRATION_STATUS_LABELS, Registration, RegistrationStatus
 from ..checkin.models import CheckIn, CheckInMethod
+from ..core.db import get_row
 from ..core.errors import Forbidden, NotFound
 from ..core.masking import mask_name, mask_phone
 from ..core.spreadsheet import csv_row, keep_as_text
@@ -34,7 +35,6 @@ from ..events.models import Event
 from ..extensions import db
 
 FORMATS = ("csv", "xlsx", "json")
-MAX_ID = 2**31 - 1
 BATCH = 1000
 CSV_CHUNK_ROWS = 500
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,7 +59,7 @@ def may_unmask(user, event: Event) -> bool:
 
 def exportable_event(event_id, user) -> Event:
     """The event whose attendance ``user`` may export; NotFound / Forbidden otherwise."""
-    event = db.session.get(Event, event_id) if isinstance(event_id, int) and 0 < event_id <= MAX_ID else None
+    event = get_row(Event, event_id)
     if event is None:
         raise NotFound("not_found", _("活动不存在。"))
     if not may_export(user, event):

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from ..accounts.auth import can_manage_station, is_staff_of_station
 from ..accounts.models import Role
 from ..booking.models import Registration, RegistrationStatus
-from ..booking.services import attended_sessions
+from ..checkin.attendance import attended_sessions
 from ..core.errors import Forbidden, NotFound, ServiceError
 from ..events.models import Event
 from ..extensions import db

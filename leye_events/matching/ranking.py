@@ -14,7 +14,8 @@ from flask_babel import gettext as _
 from sqlalchemy import DateTime, String, func, type_coerce
 from sqlalchemy.orm import joinedload
 
-from ..accounts.models import SEEKER_CATEGORY_LABELS, SeekerCategory
+from ..accounts.models import SEEKER_CATEGORY_LABELS, SeekerCategory, User
+from ..cases.models import Case
 from ..employers.models import EDUCATION_LABELS, Education, Post, PostStatus
 from ..extensions import db
 from .bm25 import Bm25Index
@@ -102,8 +103,6 @@ def seeker_facts(seeker, profile: SeekerProfile) -> SeekerFacts:
 def station_seeker_facts(candidates) -> list[SeekerFacts]:
     """Facts of the seekers the ``candidates`` select picks (a select of ``User.id``), with their
     profile texts segmented once per profile change."""
-    from ..accounts.models import User
-
     rows = db.session.execute(
         db.select(User.id, type_coerce(User.category, String), User.graduation_year,
                   type_coerce(SeekerProfile.updated_at, DateTime),
@@ -129,8 +128,6 @@ def station_seeker_facts(candidates) -> list[SeekerFacts]:
 def station_pool(station_id: int, candidates) -> tuple[list[SeekerFacts], Bm25Index]:
     """The station's candidate seekers and a BM25 index of their profiles, kept for POOL_SECONDS and
     rebuilt sooner when any profile or any of the station's cases changed (in any process)."""
-    from ..cases.models import Case
-
     profiles = db.session.execute(db.select(func.count(), func.max(type_coerce(SeekerProfile.updated_at, DateTime)))
                                   .select_from(SeekerProfile)).one()
     cases = db.session.execute(db.select(func.count(), func.max(type_coerce(Case.updated_at, DateTime)))

@@ -11,8 +11,9 @@ from flask_babel import gettext as _
 
 from ..accounts.models import Role, User
 from ..audit.services import record
+from ..cases.access import may_work_case
 from ..cases.models import Case, CaseEntry, CaseStatus, EntryKind, Outcome, Referral, ReferralResult
-from ..cases.services import case_for, may_work_case, referral_or_404
+from ..cases.operations import case_for, referral_or_404
 from ..core.errors import Conflict, Forbidden, ServiceError
 from ..core.timeutil import to_local, utcnow
 from ..employers.models import APPLICATION_RESULTS, ApplicationStatus, PostStatus

@@ -22,8 +22,9 @@ from sqlalchemy.orm import joinedload
 
 from ..accounts.models import Role, User
 from ..audit.services import record
+from ..cases.access import may_work_case
 from ..cases.models import Case, CaseStatus
-from ..cases.services import case_for, may_work_case
+from ..cases.operations import case_for
 from ..core.errors import Forbidden, NotFound, ServiceError
 from ..core.timeutil import to_local, utcnow
 from ..employers.models import Education, Post, PostStatus

@@ -18,6 +18,7 @@ from ..core.db import begin_locking_transaction, race_window
 from ..core.timeutil import SHANGHAI, utcnow
 from ..extensions import db
 from .channels import DeliveryError, send_mail, send_sms
+from .handlers import expand_fanout
 from .models import Channel, DeliveryStatus, Notification, NotificationKind
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -182,8 +183,6 @@ def deliver_one(notification: Claimed, now: datetime, report: Report, preference
     values = _outcome(notification, now, report, preferences)
     begin_locking_transaction()  # SQLite: a read transaction cannot always be upgraded to a write
     if notification.channel == Channel.FANOUT:
-        from .handlers import expand_fanout  # handlers know the words; delivery only moves rows
-
         try:
             expand_fanout(notification)
             db.session.flush()

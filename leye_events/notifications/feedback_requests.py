@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func
 
 from ..booking.models import Registration, RegistrationStatus
-from ..booking.services import attended_sessions
+from ..checkin.attendance import attended_sessions
 from ..events.models import Event, EventSession, EventStatus
 from ..extensions import db
 from ..feedback.models import Feedback

@@ -7,7 +7,7 @@ from ..booking.models import Registration, RegistrationStatus
 from ..booking.signals import registration_created, registration_promoted
 from ..employers.signals import application_result_recorded, interview_booked
 from ..events.models import Event
-from ..events.services import event_cancelled, event_changed
+from ..events.signals import event_cancelled, event_changed
 from ..extensions import db
 from .models import NotificationKind
 from .services import notify, notify_many, notify_registrants

@@ -16,7 +16,7 @@ from flask import url_for
 from ..booking.models import Registration, RegistrationStatus
 from ..booking.services import registration_by_code
 from ..checkin.models import CheckInMethod, CheckInResult
-from ..checkin.services import Outcome, Scan, check_in, online_window_contains
+from ..checkin.services import Scan, ScanOutcome, check_in, online_window_contains
 from ..core.timeutil import utcnow
 from ..events.models import EventMode, EventSession, EventStatus
 
@@ -56,7 +56,7 @@ class JoinAnswer:
     state: str
     registration: Registration | None = None
     session: EventSession | None = None
-    outcome: Outcome | None = None
+    outcome: ScanOutcome | None = None
     target: str | None = None
 
     @property

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from ..accounts.models import SEEKER_CATEGORY_LABELS, Role, SeekerCategory, User
 from ..accounts.services import NAME_MAX_LENGTH, normalize_phone
 from ..audit.services import record
-from ..cases.services import case_for
+from ..cases.operations import case_for
 from ..core.errors import Forbidden, ServiceError
 from ..extensions import db
 from .models import OutreachImport, Prospect

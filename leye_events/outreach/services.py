@@ -11,8 +11,10 @@ from sqlalchemy.orm import aliased
 
 from ..accounts.models import Role, User
 from ..audit.services import record
+from ..cases.access import may_work_case
+from ..cases.follow_up import followup_events, no_shows
 from ..cases.models import Case, CaseEntry, CaseStatus, EntryKind
-from ..cases.services import case_for, followup_events, may_work_case, no_shows
+from ..cases.operations import case_for
 from ..core.errors import Forbidden, NotFound, ServiceError
 from ..core.timeutil import to_local, utcnow
 from ..extensions import db

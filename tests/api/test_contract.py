@@ -11,8 +11,8 @@ import pytest
 
 from leye_events.accounts.models import Role
 from leye_events.booking.models import RegistrationStatus
-from leye_events.checkin.services import MAX_ID
 from leye_events.core.timeutil import isoformat_local, utcnow
+from leye_events.core.urls import MAX_ID
 
 from ..factories import make_event, make_registration, make_user
 

@@ -344,3 +344,83 @@ def test_leaving_the_page_releases_the_camera(live_server, camera_browser, open_
     tracks = page.evaluate_handle("() => document.getElementById('door-video').srcObject.getTracks()")
     page.evaluate("() => window.dispatchEvent(new PageTransitionEvent('pagehide', {persisted: true}))")
     page.wait_for_function("tracks => tracks.every(t => t.readyState === 'ended')", arg=tracks)
+
+
+# --- one check-in surface, modules and the service worker (issue 13) ---------------------------
+
+def test_scans_go_to_the_api_with_the_session_and_a_stale_csrf_token_is_renewed(app, browser, live_server, open_door,
+                                                                               event, staff, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    registration = ticket(event, seeker=make_user(name="王小明"))
+    page = open_door(browser)
+    # Logged in again elsewhere: the token the page holds belongs to the old session.
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = login_id_for(staff)
+        session["_fresh"] = True
+    page.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"],
+                               "value": client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value,
+                               "url": live_server.url}])
+    posted = []
+    page.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
+    page.click("#door-code-tool summary")
+    page.fill("#door-code", registration.ticket_code)
+    page.press("#door-code", "Enter")
+    expect(page.locator("#door-result-title")).to_have_text("签到成功")
+    assert [c.method for c in rows(result=CheckInResult.OK)] == [CheckInMethod.MANUAL]
+    assert {u.removeprefix(live_server.url) for u in posted} == {"/api/v1/checkins"}
+
+
+def test_offline_the_page_reloads_from_the_service_worker_and_its_modules_still_work(browser, open_door, event):
+    registration = ticket(event, seeker=make_user(name="王小明"))
+    page = open_door(browser)
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.wait_for_function("() => navigator.serviceWorker.ready.then(() => !!navigator.serviceWorker.controller)")
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator("#door-roster")).to_contain_text("名单已下载：1 人")  # the roster kept in IndexedDB
+    page.click("#door-code-tool summary")
+    page.fill("#door-code", registration.ticket_code)
+    page.press("#door-code", "Enter")
+    expect(page.locator("#door-result-name")).to_have_text("王**")
+    expect(page.locator("#door-net")).to_have_text("离线 — 1 条待上传")
+    page.reload()  # the queue survives a reload too
+    expect(page.locator("#door-net")).to_have_text("离线 — 1 条待上传")
+    assert rows() == []
+
+    page.context.set_offline(False)
+    [checkin] = wait_for_rows(1, result=CheckInResult.OK)
+    assert checkin.method == CheckInMethod.OFFLINE and checkin.registration_id == registration.id
+    expect(page.locator("#door-net")).to_be_hidden()
+    assert [e for e in errors if "net::ERR_INTERNET_DISCONNECTED" not in e] == []
+
+
+def test_scans_queued_by_the_previous_version_of_the_page_are_uploaded_after_the_update(browser, open_door, event):
+    registration = ticket(event, seeker=make_user(name="王小明"))
+    page = open_door(browser)
+    item = {"nonce": "0f6b1c1e-3f7a-4c1e-9d7e-6a1d2b3c4d5e", "event_id": event.id, "code": registration.ticket_code,
+            "session_id": event.sessions[0].id, "gate": "A 门", "device": "web-old", "name": "王**",
+            "scanned_at": to_local(utcnow() - timedelta(minutes=2)).isoformat(timespec="seconds"),
+            "code_hash": services.code_hash(registration.ticket_code), "queued_at": 1}
+    # What the hand-written IndexedDB code of the previous door.js left behind.
+    page.evaluate("""item => new Promise((resolve, reject) => {
+        const request = indexedDB.open("leye-door", 1);
+        request.onupgradeneeded = () => {
+            request.result.createObjectStore("queue", { keyPath: "nonce" });
+            request.result.createObjectStore("rosters", { keyPath: "eventId" });
+        };
+        request.onsuccess = () => {
+            const tx = request.result.transaction("queue", "readwrite");
+            tx.objectStore("queue").put(item);
+            tx.oncomplete = () => { request.result.close(); resolve(); };
+            tx.onerror = () => reject(tx.error);
+        };
+        request.onerror = () => reject(request.error);
+    })""", item)
+    page.reload()
+    [checkin] = wait_for_rows(1, result=CheckInResult.OK)
+    assert checkin.registration_id == registration.id and checkin.method == CheckInMethod.OFFLINE
+    assert checkin.nonce == item["nonce"] and checkin.gate == "A 门"
+    page.wait_for_function("() => indexedDB.databases().then(dbs => !dbs.some(d => d.name === 'leye-door'))")

@@ -176,6 +176,8 @@ def test_ticket_certificate_and_feedback_for_the_seeker(wechat, workshop):
     _save_certificate_image(pdf.body())
 
     page.locator(".feedback-link").click()
+    page.wait_for_url("**/feedback")
+    page.wait_for_load_state("load")  # its stylesheet applied: under load the check could run before
     check_phone_layout(page, "the feedback form")
     page.locator(".rating-option", has_text="非常满意").click()
     page.fill("#comment", "四个模块很实用，希望多办！")

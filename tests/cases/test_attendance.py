@@ -3,7 +3,8 @@ from datetime import timedelta
 
 from leye_events.accounts.models import Role
 from leye_events.cases.models import Case, CaseEntry, EntryKind
-from leye_events.cases.services import case_for, seeker_history, timeline
+from leye_events.cases.operations import case_for
+from leye_events.cases.timeline import seeker_history, timeline
 from leye_events.checkin.models import CheckInResult
 from leye_events.checkin.services import undo, walk_in
 from leye_events.events.models import EventKind

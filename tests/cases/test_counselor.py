@@ -1,7 +1,7 @@
 """The counselor's work: notes, referrals, outcomes, status, follow-up calls, a note to all attendees."""
 from datetime import date, timedelta
 
-from leye_events.cases import services
+from leye_events.cases import follow_up, operations, timeline
 from leye_events.cases.models import Case, CaseEntry, CaseStatus, EntryKind, Outcome, Referral, ReferralResult
 from leye_events.extensions import db
 from leye_events.matching.models import ReferralConsent
@@ -15,7 +15,7 @@ def _count(model, **filters) -> int:
 
 def _case(site, **kw):
     seeker = site.seeker(**kw)
-    case = services.case_for(seeker)
+    case = operations.case_for(seeker)
     db.session.commit()
     return seeker, case
 
@@ -49,7 +49,7 @@ def test_note_referral_result_outcome_through_the_pages(login):
     assert case.status == CaseStatus.EMPLOYED and case.last_contact_at is not None
     page = web.get(f"/cases/{case.id}").get_data(as_text=True)
     assert "面谈：想做运营" in page and "上海某科技公司" in page and "已就业" in page
-    kinds = [item.kind for item in services.timeline(case, include_notes=True)]
+    kinds = [item.kind for item in timeline.timeline(case, include_notes=True)]
     assert kinds[:2] == [EntryKind.STATUS_CHANGE, EntryKind.OUTCOME]  # newest first
     assert {EntryKind.NOTE, EntryKind.REFERRAL, EntryKind.ATTENDANCE, EntryKind.REGISTRATION} <= set(kinds)
 
@@ -150,10 +150,10 @@ def test_a_workshop_module_missed_counts_as_a_no_show():
     registration = register(workshop, seeker)
     for session in workshop.sessions[:3]:
         attend(registration, session, site.door)
-    [item] = services.no_shows(workshop)
+    [item] = follow_up.no_shows(workshop)
     assert [s.id for s in item.missed] == [workshop.sessions[3].id]
-    case = services.case_for(seeker)
-    assert [i.kind for i in services.timeline(case, include_notes=True)].count(EntryKind.NO_SHOW) == 1
+    case = operations.case_for(seeker)
+    assert [i.kind for i in timeline.timeline(case, include_notes=True)].count(EntryKind.NO_SHOW) == 1
 
 
 def test_future_and_cancelled_registrations_are_not_no_shows():
@@ -166,7 +166,7 @@ def test_future_and_cancelled_registrations_are_not_no_shows():
     register(future, site.seeker())
     event = past_event(site.station)
     register(event, site.seeker(), status=RegistrationStatus.CANCELLED, cancelled_at=future.created_at)
-    assert services.no_shows(future) == [] and services.no_shows(event) == []
+    assert follow_up.no_shows(future) == [] and follow_up.no_shows(event) == []
 
 
 def test_one_note_to_every_attendee(login):
@@ -193,7 +193,7 @@ def test_caseload_filters(login):
     never = site.seeker(name="新注册者")  # no case row yet: the caseload creates it
     event = past_event(site.station, days_ago=3)
     attend(register(event, busy), event.sessions[0], site.door)
-    services.add_note(case_busy, "联系过", actor=site.counselor)
+    operations.add_note(case_busy, "联系过", actor=site.counselor)
     db.session.commit()
     web = login(site.counselor)
 

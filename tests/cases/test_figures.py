@@ -5,7 +5,7 @@ import pytest
 
 from leye_events.accounts.models import Role, SeekerCategory
 from leye_events.booking.models import RegistrationStatus
-from leye_events.cases import figures, services
+from leye_events.cases import figures, operations
 from leye_events.checkin.services import undo
 from leye_events.core.timeutil import SHANGHAI, utcnow
 from leye_events.events.models import EventKind, EventStatus
@@ -44,11 +44,11 @@ def counted():
     cancelled = past_event(a.station, days_ago=3, status=EventStatus.CANCELLED)
     register(cancelled, g[0])
 
-    services.add_note(services.case_for(g[4]), "电话联系", actor=a.counselor)
+    operations.add_note(operations.case_for(g[4]), "电话联系", actor=a.counselor)
     today = utcnow().astimezone(SHANGHAI).date()
     for seeker, days in ((g[0], -1), (g[1], -5), (g[2], -60)):
-        services.record_outcome(services.case_for(seeker), actor=a.counselor, employer="某公司", post="文员",
-                                start_date=today + timedelta(days=days))
+        operations.record_outcome(operations.case_for(seeker), actor=a.counselor, employer="某公司", post="文员",
+                                  start_date=today + timedelta(days=days))
 
     b_event = past_event(b.station, days_ago=1)
     attend(register(b_event, b.seeker()), b_event.sessions[0], b.door)

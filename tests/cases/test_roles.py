@@ -5,7 +5,7 @@ import pytest
 
 from leye_events.accounts.models import Role
 from leye_events.audit.models import AuditEntry
-from leye_events.cases import services
+from leye_events.cases import operations
 from leye_events.extensions import db
 
 from ..factories import auth_header, make_user
@@ -21,9 +21,9 @@ def world():
     attend(register(event, seeker), event.sessions[0], home.door)
     missed = past_event(home.station, days_ago=2)
     register(missed, seeker)
-    case = services.case_for(seeker)
-    services.add_note(case, "秘密的面谈记录", actor=home.counselor)
-    services.add_referral(case, actor=home.counselor, employer="某公司", post="文员", consent="verbal")
+    case = operations.case_for(seeker)
+    operations.add_note(case, "秘密的面谈记录", actor=home.counselor)
+    operations.add_referral(case, actor=home.counselor, employer="某公司", post="文员", consent="verbal")
     db.session.commit()
     return {"home": home, "other": other, "seeker": seeker, "case": case, "event": event, "missed": missed,
             "admin": make_user(Role.ADMIN)}
@@ -168,3 +168,19 @@ def test_figures_pages_by_role(world, login):
     assert admin.get("/figures/district").status_code == 200
     assert admin.get(f"/figures?station={world['home'].station.slug}").status_code == 200
     assert admin.get("/figures").status_code == 302
+
+
+def test_one_rule_decides_whose_figures_on_pages_spreadsheet_and_api(world, login, client, token_for):
+    """Counselors and organizers see their own station only, asked for or not; the page, its
+    spreadsheet and the API answer alike (``access.figures_station``)."""
+    home, other = world["home"].station.slug, world["other"].station.slug
+    organizer = login(world["home"].organizer)
+    assert organizer.get(f"/figures?station={home}").status_code == 200
+    assert organizer.get(f"/figures?station={other}").status_code == 403
+    assert organizer.get(f"/figures/report.xlsx?station={other}").status_code == 403
+    assert organizer.get("/figures/report.xlsx").status_code == 200
+    headers = auth_header(token_for(world["home"].organizer))
+    assert client.get(f"/api/v1/figures?station={home}", headers=headers).status_code == 200
+    assert client.get(f"/api/v1/figures?station={other}", headers=headers).status_code == 403
+    admin = login(world["admin"])
+    assert admin.get(f"/figures/report.xlsx?station={other}").status_code == 200

@@ -1,5 +1,6 @@
-"""The door page and its JSON endpoints (cookie session), the service worker, and the one-tap
-check-in on a ticket page — with the Flask test client."""
+"""The door page, the API's check-in endpoints as the page calls them (its cookie session, no bearer
+token), the page's own look-ups, the service worker, and the one-tap check-in on a ticket page — with
+the Flask test client."""
 import re
 import uuid
 from datetime import timedelta
@@ -14,7 +15,7 @@ from leye_events.core.timeutil import isoformat_local, utcnow
 from leye_events.events.models import EventStatus
 from leye_events.extensions import db
 
-from ..factories import make_event, make_station, make_user
+from ..factories import auth_header, make_event, make_station, make_token, make_user
 from .helpers import door_staff, open_event, ticket
 
 HUGE = 2**63 + 5
@@ -39,6 +40,27 @@ def url(event, tail=""):
     return f"/door/{event.id}{tail}"
 
 
+SCAN = "/api/v1/checkins"
+BATCH = "/api/v1/checkins/batch"
+
+
+def scan(client, event, **body):
+    """A scan as the door page sends it: to the API, with the page's session."""
+    return client.post(SCAN, json={"event_id": event.id, **body})
+
+
+def batch(client, event, scans):
+    return client.post(BATCH, json={"scans": [{"event_id": event.id, **item} for item in scans]})
+
+
+def roster_url(event):
+    return f"/api/v1/events/{event.id}/roster"
+
+
+def undo_url(checkin_id):
+    return f"/api/v1/checkins/{checkin_id}/undo"
+
+
 def ok_rows(registration):
     return db.session.execute(
         db.select(CheckIn).filter_by(registration_id=registration.id, result=CheckInResult.OK, undone_at=None)
@@ -51,7 +73,7 @@ def test_anonymous_is_sent_to_login_and_json_gets_401(client, event):
     response = client.get(url(event))
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert client.get("/door").status_code == 302
-    answer = client.post(url(event, "/scan"), json={"code": "x" * 20})
+    answer = scan(client, event, code="x" * 20)
     assert answer.status_code == 401 and answer.get_json()["error"]["code"] == "unauthorized"
 
 
@@ -82,7 +104,7 @@ def test_others_get_403(login, event):
     for user in (other_station_staff, seeker):
         client = login(user)
         assert client.get(url(event)).status_code == 403
-        answer = client.post(url(event, "/scan"), json={"code": ticket(event).ticket_code})
+        answer = scan(client, event, code=ticket(event).ticket_code)
         assert answer.status_code == 403
     assert db.session.execute(db.select(db.func.count()).select_from(CheckIn)).scalar_one() == 0
 
@@ -99,7 +121,7 @@ def test_door_index_lists_only_own_station_events_still_open(login, event, staff
 def test_unknown_and_huge_event_ids_are_404(door):
     assert door.get("/door/999999").status_code == 404
     assert door.get(f"/door/{HUGE}").status_code == 404
-    answer = door.post(f"/door/{HUGE}/scan", json={"code": "x" * 20})
+    answer = door.post(SCAN, json={"event_id": HUGE, "code": "x" * 20})
     assert answer.status_code == 404 and answer.get_json()["error"]["code"] == "not_found"
 
 
@@ -108,11 +130,11 @@ def test_unknown_and_huge_event_ids_are_404(door):
 def test_scan_of_a_ticket_url_admits_once_then_says_already(door, event):
     registration = ticket(event, seeker=make_user(name="王小明"))
     body = {"code": f"https://example.org/tickets/{registration.ticket_code}", "gate": "B 门"}
-    first = door.post(url(event, "/scan"), json=body)
+    first = scan(door, event, **body)
     assert first.status_code == 200
     answer = first.get_json()
     assert answer["result"] == "ok" and answer["attendee"]["name"] == "王**" and answer["gate"] == "B 门"
-    second = door.post(url(event, "/scan"), json={"code": registration.ticket_code, "gate": "A 门"}).get_json()
+    second = scan(door, event, code=registration.ticket_code, gate="A 门").get_json()
     assert second["result"] == "already_checked_in" and second["first_gate"] == "B 门"
     assert second["first_checked_in_at"] == answer["checked_in_at"]
     assert len(ok_rows(registration)) == 1
@@ -120,9 +142,9 @@ def test_scan_of_a_ticket_url_admits_once_then_says_already(door, event):
 
 def test_scan_refusals_are_answered_not_errors(door, event):
     cancelled = ticket(event, status=RegistrationStatus.CANCELLED)
-    assert door.post(url(event, "/scan"), json={"code": cancelled.ticket_code}).get_json()["result"] == "cancelled"
-    assert door.post(url(event, "/scan"), json={"code": "no-such-ticket-code"}).get_json()["result"] == "unknown_code"
-    assert door.post(url(event, "/scan"), json={"code": "?!"}).get_json()["result"] == "unknown_code"
+    assert scan(door, event, code=cancelled.ticket_code).get_json()["result"] == "cancelled"
+    assert scan(door, event, code="no-such-ticket-code").get_json()["result"] == "unknown_code"
+    assert scan(door, event, code="?!").get_json()["result"] == "unknown_code"
 
 
 @pytest.mark.parametrize("raw, status", [
@@ -138,26 +160,41 @@ def test_scan_refusals_are_answered_not_errors(door, event):
     (b'{"registration_id": 9223372036854775999}', 404),
 ])
 def test_bad_scan_input_is_a_clear_error(door, event, raw, status):
-    response = door.post(url(event, "/scan"), data=raw, content_type="application/json")
+    raw = raw.replace(b'{"', b'{"event_id": %d, "' % event.id, 1)
+    response = door.post(SCAN, data=raw, content_type="application/json")
     assert response.status_code == status
     assert "error" in response.get_json()
 
 
 def test_one_tap_check_in_by_registration_from_the_search(door, event):
     registration = ticket(event)
-    answer = door.post(url(event, "/scan"), json={"registration_id": registration.id}).get_json()
+    answer = scan(door, event, registration_id=registration.id).get_json()
     assert answer["result"] == "ok"
     assert ok_rows(registration)[0].method == CheckInMethod.MANUAL
     # Someone else's registration is not found through this event.
     foreign = ticket(open_event(station=event.station))
-    assert door.post(url(event, "/scan"), json={"registration_id": foreign.id}).status_code == 404
+    assert scan(door, event, registration_id=foreign.id).status_code == 404
+
+
+def test_a_typed_code_is_logged_as_manual_and_an_odd_method_as_a_scan(door, event):
+    typed, odd = ticket(event), ticket(event)
+    assert scan(door, event, code=typed.ticket_code, method="manual").get_json()["result"] == "ok"
+    assert scan(door, event, code=odd.ticket_code, method=["manual"]).get_json()["result"] == "ok"
+    assert ok_rows(typed)[0].method == CheckInMethod.MANUAL and ok_rows(odd)[0].method == CheckInMethod.QR
+
+
+def test_a_registration_of_another_stations_event_is_forbidden_before_it_is_looked_up(login, event):
+    other = open_event()
+    registration = ticket(other)
+    answer = scan(login(door_staff(event)), other, registration_id=registration.id)
+    assert answer.status_code == 403 and ok_rows(registration) == []
 
 
 def test_nonce_replay_returns_the_first_answer(door, event):
     registration = ticket(event)
     nonce = str(uuid.uuid4())
-    first = door.post(url(event, "/scan"), json={"code": registration.ticket_code, "nonce": nonce}).get_json()
-    again = door.post(url(event, "/scan"), json={"code": registration.ticket_code, "nonce": nonce}).get_json()
+    first = scan(door, event, code=registration.ticket_code, nonce=nonce).get_json()
+    again = scan(door, event, code=registration.ticket_code, nonce=nonce).get_json()
     assert first["result"] == again["result"] == "ok" and again["replayed"] is True
     assert again["checkin_id"] == first["checkin_id"]
 
@@ -173,14 +210,14 @@ def test_batch_upload_records_offline_scans_idempotently(door, event):
         {"code": b.ticket_code, "gate": "A"},  # no nonce: refused, the others still count
         {"code": 5},
     ]
-    answer = door.post(url(event, "/batch"), json={"scans": scans})
+    answer = batch(door, event, scans)
     assert answer.status_code == 200
     results = answer.get_json()["results"]
     assert [r.get("result") for r in results[:2]] == ["ok", "ok"]
     assert results[2]["status"] == 400 and results[3]["status"] == 400
     row = ok_rows(a)[0]
     assert row.method == CheckInMethod.OFFLINE and abs((row.scanned_at - earlier).total_seconds()) < 1
-    again = door.post(url(event, "/batch"), json={"scans": scans[:2]}).get_json()["results"]
+    again = batch(door, event, scans[:2]).get_json()["results"]
     assert all(r["replayed"] for r in again)
     assert db.session.execute(db.select(db.func.count()).select_from(CheckIn)).scalar_one() == 2
 
@@ -188,16 +225,16 @@ def test_batch_upload_records_offline_scans_idempotently(door, event):
 def test_batch_marks_a_conflict_when_another_door_admitted_first(login, door, event):
     registration = ticket(event)
     other_door = login(door_staff(event))
-    other_door.post(url(event, "/scan"), json={"code": registration.ticket_code, "gate": "东门", "device": "d1"})
-    results = door.post(url(event, "/batch"), json={"scans": [
+    scan(other_door, event, code=registration.ticket_code, gate="东门", device="d1")
+    results = batch(door, event, [
         {"code": registration.ticket_code, "nonce": "late", "gate": "西门", "device": "d2",
-         "scanned_at": isoformat_local(utcnow())}]}).get_json()["results"]
+         "scanned_at": isoformat_local(utcnow())}]).get_json()["results"]
     assert results[0]["result"] == "already_checked_in" and results[0]["conflict"] is True
 
 
 @pytest.mark.parametrize("body", [{}, {"scans": "x"}, {"scans": [1]}, {"scans": [{}] * 501}])
 def test_bad_batch_bodies(door, event, body):
-    response = door.post(url(event, "/batch"), json=body)
+    response = door.post(BATCH, json=body)
     assert response.status_code in (400, 422) and "error" in response.get_json()
 
 
@@ -205,8 +242,8 @@ def test_bad_batch_bodies(door, event, body):
 
 def test_roster_holds_hashes_not_codes_or_phones(door, event):
     registration = ticket(event, seeker=make_user(phone="13812345678"))
-    door.post(url(event, "/scan"), json={"code": registration.ticket_code})
-    response = door.get(url(event, "/roster"))
+    scan(door, event, code=registration.ticket_code)
+    response = door.get(roster_url(event))
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     text = response.get_data(as_text=True)
     assert registration.ticket_code not in text and "13812345678" not in text and "5678" not in text
@@ -233,7 +270,7 @@ def test_stats_count_checked_in_and_confirmed(door, event):
     first = ticket(event)
     ticket(event)
     ticket(event, status=RegistrationStatus.WAITLISTED, waitlist_position=1)
-    door.post(url(event, "/scan"), json={"code": first.ticket_code})
+    scan(door, event, code=first.ticket_code)
     session_id = event.sessions[0].id
     assert door.get(url(event, f"/stats?session_id={session_id}")).get_json() == {
         "session_id": session_id, "checked_in": 1, "confirmed": 2}
@@ -286,27 +323,29 @@ def test_walk_in_refuses_a_staff_phone_as_any_other_account(door, event, staff):
 
 def test_undo_the_last_check_in(door, event):
     registration = ticket(event)
-    answer = door.post(url(event, "/scan"), json={"code": registration.ticket_code}).get_json()
-    undone = door.post(url(event, "/undo"), json={"checkin_id": answer["checkin_id"]})
+    answer = scan(door, event, code=registration.ticket_code).get_json()
+    undone = door.post(undo_url(answer["checkin_id"]), json={})
     assert undone.status_code == 200 and undone.get_json() == {"checkin_id": answer["checkin_id"], "undone": True}
     assert ok_rows(registration) == []
-    again = door.post(url(event, "/undo"), json={"checkin_id": answer["checkin_id"]})
+    again = door.post(undo_url(answer["checkin_id"]), json={})
     assert again.status_code == 422 and again.get_json()["error"]["code"] == "not_undoable"
-    assert door.post(url(event, "/scan"), json={"code": registration.ticket_code}).get_json()["result"] == "ok"
+    assert scan(door, event, code=registration.ticket_code).get_json()["result"] == "ok"
 
 
-@pytest.mark.parametrize("body, status", [
-    ({}, 400), ({"checkin_id": "1"}, 400), ({"checkin_id": HUGE}, 404), ({"checkin_id": 424242}, 404),
+@pytest.mark.parametrize("checkin_id, body, status", [
+    (HUGE, {}, 404), (424242, {}, 404), (1, [1], 400),
 ])
-def test_undo_bad_input(door, event, body, status):
-    assert door.post(url(event, "/undo"), json=body).status_code == status
+def test_undo_bad_input(door, event, checkin_id, body, status):
+    response = door.post(undo_url(checkin_id), json=body)
+    assert response.status_code == status and "error" in response.get_json()
 
 
-def test_undo_of_another_events_check_in_is_not_found(door, event):
-    other = open_event(station=event.station)
+def test_undo_of_another_stations_check_in_is_forbidden(login, door, event):
+    other = open_event()
     registration = ticket(other)
-    answer = door.post(url(other, "/scan"), json={"code": registration.ticket_code}).get_json()
-    assert door.post(url(event, "/undo"), json={"checkin_id": answer["checkin_id"]}).status_code == 404
+    answer = scan(login(door_staff(other)), other, code=registration.ticket_code).get_json()
+    assert door.post(undo_url(answer["checkin_id"]), json={}).status_code == 403
+    assert len(ok_rows(registration)) == 1
 
 
 # --- service worker and token -------------------------------------------------------------------
@@ -316,9 +355,10 @@ def test_service_worker_is_served_under_door_with_the_shell(client):
     assert response.status_code == 200 and response.mimetype == "text/javascript"
     assert response.headers["Service-Worker-Allowed"] == "/door/"
     text = response.get_data(as_text=True)
-    for asset in ("/static/js/door.js", "/static/css/app.css", "/static/vendor/qr-scanner/qr-scanner-worker.min.js"):
+    for asset in ("/static/js/door/main.js", "/static/js/door/queue.js", "/static/vendor/idb-keyval/idb-keyval.js",
+                  "/static/css/app.css", "/static/vendor/qr-scanner/qr-scanner-worker.min.js"):
         assert asset in text
-    for asset in ("js/door.js", "vendor/qr-scanner/qr-scanner.umd.min.js", "vendor/js-sha256/sha256.min.js"):
+    for asset in ("js/door/main.js", "vendor/qr-scanner/qr-scanner.umd.min.js", "vendor/js-sha256/sha256.min.js"):
         assert client.get("/static/" + asset).status_code == 200
 
 
@@ -327,17 +367,37 @@ def test_token_needs_login(client, door):
     assert door.get("/door/token").get_json()["csrf_token"]
 
 
-def test_json_endpoints_need_the_csrf_token_when_csrf_is_on(app, door, event):
+def test_session_writes_to_the_api_need_the_csrf_token_when_csrf_is_on(app, door, event):
     registration = ticket(event)
     app.config["WTF_CSRF_ENABLED"] = True
     try:
-        refused = door.post(url(event, "/scan"), json={"code": registration.ticket_code})
-        assert refused.status_code == 400
+        refused = scan(door, event, code=registration.ticket_code)
+        assert refused.status_code == 400 and refused.get_json()["error"]["code"] == "csrf_failed"
+        assert door.get(roster_url(event)).status_code == 200  # reads need no token
         token = door.get("/door/token").get_json()["csrf_token"]
-        accepted = door.post(url(event, "/scan"), json={"code": registration.ticket_code}, headers={"X-CSRFToken": token})
+        accepted = door.post(SCAN, json={"event_id": event.id, "code": registration.ticket_code},
+                             headers={"X-CSRFToken": token})
         assert accepted.status_code == 200 and accepted.get_json()["result"] == "ok"
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+    assert len(ok_rows(registration)) == 1
+
+
+def test_a_bearer_token_needs_no_csrf_token_and_wins_over_the_session(app, client, login, event, staff):
+    registration = ticket(event)
+    other_station = make_user(Role.DOOR, station=make_station())
+    browser = login(other_station)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        answer = browser.post(SCAN, json={"event_id": event.id, "code": registration.ticket_code},
+                              headers=auth_header(make_token(staff)))
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert answer.status_code == 200 and answer.get_json()["result"] == "ok"
+
+
+def test_the_session_opens_only_the_check_in_endpoints_of_the_api(door):
+    assert door.get("/api/v1/me").status_code == 401
 
 
 # --- the ticket URL as a scanner ----------------------------------------------------------------

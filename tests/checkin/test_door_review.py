@@ -55,24 +55,44 @@ def test_the_door_page_preselects_the_running_module(login):
 
 
 def test_door_page_scripts_carry_the_version_the_service_worker_caches(login, app):
-    # After a deploy the new page must not get an old door.js from an old worker's cache: the page asks
-    # for versioned URLs, and the worker caches exactly those.
+    # After a deploy the new page must not get an old module from an old worker's cache: the page asks
+    # for versioned URLs (its modules' imports through the import map), and the worker caches those.
     event = workshop((-10, 110))
     page = login(door_staff(event)).get(f"/door/{event.id}").get_data(as_text=True)
     worker = app.test_client().get("/door/sw.js").get_data(as_text=True)
-    scripts = re.findall(r'<script src="([^"]+)"', page)
-    assert len(scripts) == 3
-    for src in scripts:
-        assert "?v=" in src, src
-        assert json.dumps(src) in worker, src
+    scripts = re.findall(r'<script (?:type="module" )?src="([^"]+)"', page)
+    assert len(scripts) == 3 and scripts[-1].startswith("/static/js/door/main.js?")
+    import_map = json.loads(re.search(r'<script type="importmap" nonce="[^"]+">(.*?)</script>', page, re.S).group(1))
+    modules = import_map["imports"]
+    assert "/static/js/door/queue.js" in modules and "/static/vendor/idb-keyval/idb-keyval.js" in modules
     version = re.search(r'leye-door-(\w+)', worker).group(1)
-    assert all(src.endswith("v=" + version) for src in scripts)
+    for src in [*scripts, *modules.values()]:
+        assert src.endswith("?v=" + version), src
+        assert json.dumps(src) in worker, src
+    for plain in modules:  # every module the page maps exists, and imports only mapped modules
+        assert app.test_client().get(plain).status_code == 200, plain
 
 
 def test_changing_a_shell_file_changes_the_version(app, tmp_path, monkeypatch):
     client = app.test_client()
     before = re.search(r'leye-door-(\w+)', client.get("/door/sw.js").get_data(as_text=True)).group(1)
     real = os.path.getmtime
-    monkeypatch.setattr(os.path, "getmtime", lambda p: real(p) + (1 if p.endswith("door.js") else 0))
+    monkeypatch.setattr(os.path, "getmtime", lambda p: real(p) + (1 if p.endswith("queue.js") else 0))
     after = re.search(r'leye-door-(\w+)', client.get("/door/sw.js").get_data(as_text=True)).group(1)
     assert before != after
+
+
+def test_every_module_the_door_imports_is_versioned_and_kept_offline():
+    from pathlib import Path
+
+    import leye_events
+    from leye_events.checkin.views import MODULE_ASSETS, SHELL_ASSETS
+
+    static = Path(leye_events.__file__).parent / "static"
+    on_disk = {p.relative_to(static).as_posix() for p in (static / "js" / "door").glob("*.js")}
+    assert on_disk <= set(MODULE_ASSETS) and set(MODULE_ASSETS) <= set(SHELL_ASSETS)
+    for asset in MODULE_ASSETS:
+        path = static / asset
+        for spec in re.findall(r'^import .*? from "([^"]+)";', path.read_text(encoding="utf-8"), re.M):
+            target = (path.parent / spec).resolve().relative_to(static.resolve()).as_posix()
+            assert target in MODULE_ASSETS, f"{asset} imports {spec}"

@@ -234,8 +234,8 @@ def test_an_organizer_corrects_later_with_a_reason_and_it_is_audited_with_the_st
 
 
 def test_door_staff_still_undo_while_the_door_is_open_and_it_is_audited(door, event):
-    answer = post(door, f"/door/{event.id}/scan", json={"code": ticket(event).ticket_code}).json()
-    assert post(door, f"/door/{event.id}/undo", json={"checkin_id": answer["checkin_id"]}).status_code == 200
+    answer = post(door, "/api/v1/checkins", json={"event_id": event.id, "code": ticket(event).ticket_code}).json()
+    assert post(door, f"/api/v1/checkins/{answer['checkin_id']}/undo", json={}).status_code == 200
     [entry] = audit("checkin.undo")
     assert entry.station_id == event.station_id and entry.details["after_door_closed"] is False
 
@@ -257,21 +257,21 @@ def test_a_foreign_ticket_at_a_cancelled_event_reveals_nothing_either(door, even
     foreign = ticket(open_event(station=make_station()), seeker=someone_elsewhere())
     event.status = EventStatus.CANCELLED
     db.session.commit()
-    answer = post(door, f"/door/{event.id}/scan", json={"code": foreign.ticket_code}).json()
+    answer = post(door, "/api/v1/checkins", json={"event_id": event.id, "code": foreign.ticket_code}).json()
     assert answer["result"] == "event_cancelled" and answer["attendee"] is None
 
 
 def test_an_unknown_code_reveals_nothing(door, event):
-    answer = post(door, f"/door/{event.id}/scan", json={"code": "no-such-ticket-0001"}).json()
+    answer = post(door, "/api/v1/checkins", json={"event_id": event.id, "code": "no-such-ticket-0001"}).json()
     assert answer["result"] == "unknown_code" and answer["attendee"] is None and answer["registration_id"] is None
 
 
 def test_the_door_never_sees_hardship_categories(door, live_server, event):
     holder = make_user(Role.SEEKER, name="韩梅梅", phone="13512345678", category=SeekerCategory.HARD_TO_EMPLOY)
     registration = ticket(event, seeker=holder)
-    verdict = post(door, f"/door/{event.id}/scan", json={"code": registration.ticket_code})
+    verdict = post(door, "/api/v1/checkins", json={"event_id": event.id, "code": registration.ticket_code})
     search = get(door, f"/door/{event.id}/search", params={"q": "梅梅"})
-    roster = get(door, f"/door/{event.id}/roster")
+    roster = get(door, f"/api/v1/events/{event.id}/roster")
     api_roster = get(_device(live_server, door_staff(event)), f"/events/{event.id}/roster")
     for response in (verdict, search, roster, api_roster):
         assert response.status_code == 200
@@ -286,7 +286,7 @@ def test_the_door_never_sees_hardship_categories(door, live_server, event):
 
 def test_roster_downloads_and_door_searches_are_audited(door, live_server, staff, event):
     found = ticket(event, seeker=make_user(name="王小明", phone="13812345678"))
-    get(door, f"/door/{event.id}/roster")
+    get(door, f"/api/v1/events/{event.id}/roster")
     get(_device(live_server, staff), f"/events/{event.id}/roster")
     get(door, f"/door/{event.id}/search", params={"q": "5678"})
     entries = [e for e in audit() if e.action.startswith("checkin.")]

@@ -160,7 +160,7 @@ def test_cli_creates_an_employer_account(app):
 
 
 def test_the_counselor_sees_the_hire_on_the_case_and_in_the_figures(login):
-    from leye_events.cases.services import case_for
+    from leye_events.cases.operations import case_for
 
     station = make_station()
     employer = make_employer(station, name="录用公司")

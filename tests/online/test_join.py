@@ -4,7 +4,8 @@ from datetime import timedelta
 import pytest
 
 from leye_events.booking.models import Attend, RegistrationStatus
-from leye_events.cases.services import case_for, timeline
+from leye_events.cases.operations import case_for
+from leye_events.cases.timeline import timeline
 from leye_events.checkin.models import CheckIn, CheckInMethod, CheckInResult
 from leye_events.core.timeutil import utcnow
 from leye_events.events.models import EventMode, EventSession, EventStatus

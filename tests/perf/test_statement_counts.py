@@ -7,7 +7,7 @@ import pytest
 from leye_events.accounts.models import Role
 from leye_events.accounts.sessions import forget_cached_tokens
 from leye_events.booking.models import Registration
-from leye_events.cases.services import case_for
+from leye_events.cases.operations import case_for
 from leye_events.core.timeutil import utcnow
 from leye_events.events.models import Event, EventKind, EventSession, EventStatus
 from leye_events.extensions import db

@@ -7,7 +7,7 @@ import pytest
 from leye_events.accounts.models import Role, SeekerCategory
 from leye_events.booking.models import RegistrationStatus
 from leye_events.calendars.services import ensure_feed_token
-from leye_events.cases import services as cases
+from leye_events.cases import operations
 from leye_events.extensions import db
 
 from ..api.conftest import ApiClient
@@ -29,10 +29,10 @@ def leaver_world():
     past = past_event(home.station, days_ago=3)
     attend(register(past, leaver), past.sessions[0], home.door)
     attend(register(past, others[0]), past.sessions[0], home.door)
-    case = cases.case_for(leaver)
-    cases.update_case(case, actor=home.counselor, plan=f"帮助{NAME}找到文员岗位，电话{PHONE}")
-    cases.add_note(case, f"与{NAME}通话（{PHONE}，{EMAIL}），约好下周面谈", actor=home.counselor)
-    cases.add_referral(case, actor=home.counselor, employer="某物流公司", post="仓储文员", consent="written")
+    case = operations.case_for(leaver)
+    operations.update_case(case, actor=home.counselor, plan=f"帮助{NAME}找到文员岗位，电话{PHONE}")
+    operations.add_note(case, f"与{NAME}通话（{PHONE}，{EMAIL}），约好下周面谈", actor=home.counselor)
+    operations.add_referral(case, actor=home.counselor, employer="某物流公司", post="仓储文员", consent="written")
     db.session.commit()
 
     full = make_event(home.station, capacity=1, starts_in=timedelta(days=5))

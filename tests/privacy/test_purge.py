@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from leye_events.audit.models import AuditEntry
-from leye_events.cases import services as cases
+from leye_events.cases import operations
 from leye_events.cases.models import Case, CaseEntry, CaseStatus
 from leye_events.checkin.models import CheckIn
 from leye_events.core.timeutil import utcnow
@@ -22,8 +22,8 @@ def aged():
     now = utcnow()
     old_closed, recent_closed, old_open = home.seeker(), home.seeker(), home.seeker()
     for seeker in (old_closed, recent_closed, old_open):
-        case = cases.case_for(seeker)
-        cases.add_note(case, "家里有困难，需要灵活时间", actor=home.counselor)
+        case = operations.case_for(seeker)
+        operations.add_note(case, "家里有困难，需要灵活时间", actor=home.counselor)
         case.plan = "每月联系一次"
     db.session.commit()
     for seeker, status, days in ((old_closed, CaseStatus.CLOSED, 1200), (recent_closed, CaseStatus.CLOSED, 30),

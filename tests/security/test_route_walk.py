@@ -10,7 +10,7 @@ import re
 import pytest
 
 from leye_events.accounts.models import Role, SeekerCategory
-from leye_events.cases.services import case_for
+from leye_events.cases.operations import case_for
 from leye_events.checkin import services as checkin
 from leye_events.extensions import db
 
