@@ -31,6 +31,7 @@ from bench.common import (  # noqa: E402
     insert_tokens,
     migrate,
     naive_utcnow,
+    print_memory,
     print_run,
     summary,
 )
@@ -49,6 +50,7 @@ def populate(database_url: str, tickets: int, doors: int) -> tuple[int, list[str
             "INSERT INTO registrations (event_id, seeker_id, status, ticket_code, walk_in, created_at, updated_at, "
             "confirmed_at) VALUES (:e, :u, 'confirmed', :c, false, :now, :now, :now)"),
             [{"e": event_id, "u": uid, "c": code, "now": now} for uid, code in zip(seekers, codes, strict=True)])
+        conn.execute(text("UPDATE events SET seats_taken = :n WHERE id = :e"), {"n": tickets, "e": event_id})
         tokens = insert_tokens(conn, insert_staff(conn, "door", doors, event_station(conn, event_id)))
     engine.dispose()
     return event_id, codes, tokens
@@ -94,6 +96,7 @@ def main() -> int:
             scans = summary(latencies, wall)
             _, ceiling_latencies, ceiling_wall = drive(health_calls(base, len(plan)), args.doors)
             ceiling = summary(ceiling_latencies, ceiling_wall)
+            print_memory(base)
         logged = logged_successes(url, event_id)
 
     outcomes = Counter(result for _, result in results)

@@ -68,6 +68,7 @@ def gunicorn(database_url: str, workers: int = 4):
         cwd=ROOT, env=server_env(database_url),
     )
     base = f"http://127.0.0.1:{port}"
+    _servers[base] = process
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -80,8 +81,38 @@ def gunicorn(database_url: str, workers: int = 4):
             raise RuntimeError("gunicorn did not start")
         yield base
     finally:
+        _servers.pop(base, None)
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
+
+
+_servers: dict[str, subprocess.Popen] = {}
+
+
+def _status_kib(pid: int, field: str) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def worker_memory(base: str) -> list[tuple[int, float, float]]:
+    """(pid, RSS MiB, high-water RSS MiB) of each gunicorn worker serving ``base`` (Linux /proc)."""
+    master = _servers[base].pid
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [(int(pid), _status_kib(int(pid), "VmRSS") / 1024, _status_kib(int(pid), "VmHWM") / 1024)
+            for pid in children]
+
+
+def print_memory(base: str) -> None:
+    """Each worker's resident memory now and at its highest, after the runs."""
+    workers = worker_memory(base)
+    if not workers:
+        return
+    rss = [r for _, r, _ in workers]
+    hwm = [h for _, _, h in workers]
+    print(f"memory per worker after the runs: RSS {min(rss):.0f}–{max(rss):.0f} MiB (mean {sum(rss) / len(rss):.0f}), "
+          f"high-water {min(hwm):.0f}–{max(hwm):.0f} MiB")
 
 
 def drive(calls, concurrency: int):

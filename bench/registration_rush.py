@@ -27,6 +27,7 @@ from bench.common import (  # noqa: E402
     insert_seekers,
     insert_tokens,
     migrate,
+    print_memory,
     print_run,
     summary,
 )
@@ -42,16 +43,18 @@ def populate(database_url: str, seekers: int, capacity: int) -> tuple[int, list[
     return event_id, tokens
 
 
-def check(database_url: str, event_id: int) -> tuple[int, bool, int]:
+def check(database_url: str, event_id: int) -> tuple[int, bool, int, int]:
+    """(confirmed, waitlist dense, waitlisted, the event row's seat counter)."""
     engine = create_engine(database_url)
     with engine.connect() as conn:
+        counter = conn.execute(text("SELECT seats_taken FROM events WHERE id = :e"), {"e": event_id}).scalar_one()
         confirmed = conn.execute(text(
             "SELECT count(*) FROM registrations WHERE event_id = :e AND status = 'confirmed'"), {"e": event_id}).scalar_one()
         positions = conn.execute(text(
             "SELECT waitlist_position FROM registrations WHERE event_id = :e AND status = 'waitlisted' "
             "ORDER BY waitlist_position"), {"e": event_id}).scalars().all()
     engine.dispose()
-    return confirmed, positions == list(range(1, len(positions) + 1)), len(positions)
+    return confirmed, positions == list(range(1, len(positions) + 1)), len(positions), counter
 
 
 def main() -> int:
@@ -79,15 +82,17 @@ def main() -> int:
             rush = summary(latencies, wall)
             _, ceiling_latencies, ceiling_wall = drive(health_calls(base, len(tokens) * 2), args.concurrency)
             ceiling = summary(ceiling_latencies, ceiling_wall)
-        confirmed, dense, waitlisted = check(url, event_id)
+            print_memory(base)
+        confirmed, dense, waitlisted, counter = check(url, event_id)
 
     statuses = Counter(status for status, _ in results)
     expected_waitlist = args.seekers - args.capacity
     print_run(f"registration rush: {args.seekers} seekers, {args.capacity} seats, {args.concurrency} clients, "
               f"gunicorn -w {args.workers}, PostgreSQL", "POST registrations", rush, ceiling, statuses)
-    print(f"confirmed: {confirmed} (must be {args.capacity})")
+    print(f"confirmed: {confirmed} (must be {args.capacity}); the event's seat counter: {counter} (must be equal)")
+    print(f"confirmed per second: {confirmed / rush['requests'] * rush['per_second']:.1f}")
     print(f"waitlist: {waitlisted} positions, dense 1..{waitlisted}: {dense} (must be 1..{expected_waitlist})")
-    ok = confirmed == args.capacity and dense and waitlisted == expected_waitlist and statuses == {201: args.seekers}
+    ok = confirmed == args.capacity == counter and dense and waitlisted == expected_waitlist and statuses == {201: args.seekers}
     print("RESULT:", "correct" if ok else "WRONG")
     return 0 if ok else 1
 

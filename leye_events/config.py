@@ -41,6 +41,8 @@ class DefaultConfig:
     LOGIN_SESSION_REMEMBER_DAYS = 30
     REMEMBER_COOKIE_DURATION = 30 * 24 * 3600
     API_TOKEN_DAYS = 365
+    # A worker remembers a resolved API token this long: a revocation made elsewhere bites within it.
+    API_TOKEN_CACHE_SECONDS = 5
     # Wrong passwords in a row before an account refuses logins for a while.
     LOGIN_LOCKOUT_THRESHOLD = 10
     LOGIN_LOCKOUT_MINUTES = 15

@@ -17,7 +17,7 @@ from ..core.timeutil import today_local, utcnow
 from ..extensions import db
 from ..stations.models import Station
 from .models import STAFF_ROLES, ApiToken, Role, SeekerCategory, User, hash_token
-from .sessions import end_all_sessions, end_other_sessions
+from .sessions import end_all_sessions, end_other_sessions, user_for_token  # noqa: F401 (the API's import)
 
 MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
 PASSWORD_MIN_LENGTH = 8
@@ -304,17 +304,6 @@ def issue_token(user: User, label: str = "", *, days: int | None = None) -> str:
                             expires_at=utcnow() + timedelta(days=days)))
     record("token.issue", user, actor=user, label=label or "")
     return token
-
-
-def user_for_token(token: str) -> User | None:
-    """The active account owning the unexpired ``token``, else None."""
-    if not token or len(token) > 200:
-        return None
-    user = db.session.execute(
-        db.select(User).join(ApiToken, ApiToken.user_id == User.id)
-        .filter(ApiToken.token_hash == hash_token(token), ApiToken.expires_at > utcnow())
-    ).scalar_one_or_none()
-    return user if user is not None and user.active else None
 
 
 def create_walk_in_seeker(*, name, phone, category=None, actor: User, station=None) -> User:

@@ -5,9 +5,12 @@ cookie (through ``User.get_id()``). A request is logged in only while that row e
 expired, so logging out, changing the password or revoking ends copied cookies too. Callers commit.
 """
 import secrets
+import time
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ..audit.services import record
 from ..core.timeutil import utcnow
@@ -45,6 +48,62 @@ def user_for_login_id(login_id: str) -> User | None:
     return user
 
 
+# API tokens resolved lately in this worker: token hash → (monotonic deadline, the account's column
+# values). A hit costs no query; a revocation elsewhere bites when the entry's deadline passes
+# (``API_TOKEN_CACHE_SECONDS``), a revocation in this worker at once (``forget_cached_tokens``). So does a
+# change of an account: here at once, in other workers within the same seconds.
+_token_cache: dict[str, tuple[float, dict]] = {}
+_TOKEN_CACHE_MAX = 10_000
+_USER_COLUMNS = [column.key for column in User.__table__.columns]
+
+
+def user_for_token(token: str) -> User | None:
+    """The active account owning the unexpired ``token``, else None.
+
+    Cached per worker for ``API_TOKEN_CACHE_SECONDS`` (never past the token's own expiry): the account
+    then joins the request's database session without a query."""
+    if not token or len(token) > 200:
+        return None
+    key = hash_token(token)
+    cached = _token_cache.get(key)
+    if cached is not None and cached[0] > time.monotonic():
+        return _attached(cached[1])
+    _token_cache.pop(key, None)
+    now = utcnow()
+    found = db.session.execute(
+        db.select(User, ApiToken.expires_at).join(ApiToken, ApiToken.user_id == User.id)
+        .filter(ApiToken.token_hash == key, ApiToken.expires_at > now)
+    ).one_or_none()
+    if found is None or not found[0].active:
+        return None
+    user, expires_at = found
+    ttl = min(float(current_app.config.get("API_TOKEN_CACHE_SECONDS", 5)), (expires_at - now).total_seconds())
+    if ttl > 0:
+        if len(_token_cache) >= _TOKEN_CACHE_MAX:
+            _token_cache.clear()
+        _token_cache[key] = (time.monotonic() + ttl, {name: getattr(user, name) for name in _USER_COLUMNS})
+    return user
+
+
+def _attached(values: dict) -> User:
+    """The cached account as a persistent object of this request's session, loaded without SQL."""
+    user = User(**values)
+    make_transient_to_detached(user)
+    return db.session.merge(user, load=False)
+
+
+def forget_cached_tokens() -> None:
+    """Drop this worker's token cache (after a revocation, logout everywhere, disabling)."""
+    _token_cache.clear()
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_changed_accounts(session, flush_context) -> None:
+    """An account changed in this worker (profile, role, station) is read afresh at its next request."""
+    if _token_cache and any(isinstance(row, User) for row in (*session.dirty, *session.deleted)):
+        _token_cache.clear()
+
+
 def end_login_session(user: User) -> None:
     """Log out: the current login session stops working everywhere, copied cookies included."""
     if user.login_session_secret:
@@ -63,6 +122,7 @@ def end_other_sessions(user: User, *, revoke_tokens: bool) -> int:
         query = query.where(LoginSession.secret_hash != hash_token(user.login_session_secret))
     ended = db.session.execute(query).rowcount or 0
     if revoke_tokens:
+        forget_cached_tokens()
         ended += db.session.execute(db.delete(ApiToken).where(ApiToken.user_id == user.id)).rowcount or 0
     return ended
 
@@ -70,6 +130,7 @@ def end_other_sessions(user: User, *, revoke_tokens: bool) -> int:
 def end_all_sessions(user: User) -> None:
     """Every login session and API token of ``user`` stops working (deletion, disabling)."""
     user.login_session_secret = None
+    forget_cached_tokens()
     db.session.execute(db.delete(LoginSession).where(LoginSession.user_id == user.id))
     db.session.execute(db.delete(ApiToken).where(ApiToken.user_id == user.id))
 
@@ -88,5 +149,6 @@ def revoke_token(user: User, token_id: int) -> bool:
     if token is None or token.user_id != user.id:
         return False
     db.session.delete(token)
+    forget_cached_tokens()
     record("token.revoke", user, actor=user, label=token.label)
     return True

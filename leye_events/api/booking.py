@@ -50,8 +50,9 @@ def create_registration(event_id: int):
     Optional body ``{"attend": "onsite"|"online"}`` (hybrid events take online registrants without limit;
     default: the event's usual way)."""
     registration = services.register(event_id, api_user(), attend=request.context.json.attend)
+    body = registration_json(registration)  # before the commit expires what it reads
     db.session.commit()
-    return jsonify(registration_json(registration)), 201
+    return jsonify(body), 201
 
 
 @bp.get("/me/registrations")

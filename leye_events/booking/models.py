@@ -21,6 +21,15 @@ REGISTRATION_STATUS_LABELS = {
 }
 
 
+# The moves a registration's status may make (None: not yet registered). Any other is a bug.
+ALLOWED_MOVES = {
+    None: (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED),
+    RegistrationStatus.WAITLISTED: (RegistrationStatus.CONFIRMED, RegistrationStatus.CANCELLED),
+    RegistrationStatus.CONFIRMED: (RegistrationStatus.CANCELLED,),
+    RegistrationStatus.CANCELLED: (),
+}
+
+
 class Attend(StrEnum):
     """How a registrant attends: at the venue or in the live room."""
 
@@ -58,12 +67,15 @@ class Registration(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     event_id = db.Column(db.Integer, db.ForeignKey("events.id"), nullable=False)
     seeker_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False, index=True)
-    status = db.Column(enum_column_type(RegistrationStatus, "registration_status"), nullable=False)
+    # Changed only through ``move_to``; the old value is kept for the seat counter (``booking.seats``).
+    status = db.column_property(db.Column(enum_column_type(RegistrationStatus, "registration_status"), nullable=False),
+                                active_history=True)
     waitlist_position = db.Column(db.Integer)
     ticket_code = db.Column(db.String(64), nullable=False, unique=True, default=new_ticket_code)
     walk_in = db.Column(db.Boolean, nullable=False, default=False)
-    attend = db.Column(enum_column_type(Attend, "registration_attend"), nullable=False, default=Attend.ONSITE,
-                       server_default=Attend.ONSITE.value)
+    attend = db.column_property(db.Column(enum_column_type(Attend, "registration_attend"), nullable=False,
+                                          default=Attend.ONSITE, server_default=Attend.ONSITE.value),
+                                active_history=True)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow)
     confirmed_at = db.Column(UTCDateTime)
@@ -74,6 +86,26 @@ class Registration(db.Model):
     event = db.relationship("Event")
     seeker = db.relationship("User", foreign_keys=[seeker_id])
     cancelled_by = db.relationship("User", foreign_keys=[cancelled_by_id])
+
+    def move_to(self, status: RegistrationStatus, *, position: int | None = None, by_id: int | None = None,
+                reason: str | None = None) -> RegistrationStatus | None:
+        """The one place a registration's status changes: checks the move against ``ALLOWED_MOVES``
+        (ValueError otherwise), keeps the waitlist position (``position``, required to wait) and the
+        confirmation or cancellation stamps with it. Returns the previous status."""
+        previous = self.status
+        if status not in ALLOWED_MOVES[previous]:
+            raise ValueError(f"a registration cannot move from {previous} to {status}")
+        if status == RegistrationStatus.WAITLISTED and not position:
+            raise ValueError("a waitlisted registration needs its position")
+        self.status = status
+        self.waitlist_position = position if status == RegistrationStatus.WAITLISTED else None
+        if status == RegistrationStatus.CONFIRMED:
+            self.confirmed_at = utcnow()
+        elif status == RegistrationStatus.CANCELLED:
+            self.cancelled_at = utcnow()
+            self.cancelled_by_id = by_id
+            self.cancel_reason = reason
+        return previous
 
     @property
     def status_label(self) -> str:

@@ -4,22 +4,26 @@ The only place that changes registrations. Every change runs in a locking transa
 event row (``core.db``), so capacity holds with many workers, and each change writes an audit
 entry. Callers commit.
 """
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import SEEKER_CATEGORY_LABELS, Role, User
 from ..audit.services import record
-from ..core.db import begin_locking_transaction, lock_row, race_window
+from ..core.db import begin_locking_transaction, is_sqlite, lock_row, race_window
 from ..core.errors import Conflict, Forbidden, NotFound, ServiceError
 from ..core.timeutil import to_local, utcnow
 from ..events.models import Event, EventMode, EventStatus
 from ..extensions import db
+from . import seats  # noqa: F401 (keeps the event's seat counter true on every flush)
 from .models import Attend, Registration, RegistrationStatus, new_ticket_code
 from .signals import registration_cancelled, registration_created, registration_promoted
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+MAX_ID = 2**31 - 1  # primary keys are 32-bit on PostgreSQL
 
 
 def _locked_event(event_id: int) -> Event:
@@ -39,25 +43,6 @@ def active_registration(event_id: int, seeker_id: int) -> Registration | None:
             Registration.status.in_(ACTIVE),
         )
     ).scalar_one_or_none()
-
-
-def _confirmed_count(event: Event) -> int:
-    return _seat_state(event)[0]
-
-
-def _seat_state(event: Event) -> tuple[int, int]:
-    """(confirmed registrations that hold a seat, last waitlist position) of an event, in one query.
-    A hybrid event's online registrants hold no seat."""
-    holds_seat = Registration.status == RegistrationStatus.CONFIRMED
-    if event.mode == EventMode.HYBRID:
-        holds_seat = holds_seat & (Registration.attend == Attend.ONSITE)
-    confirmed, last_position = db.session.execute(
-        db.select(
-            func.count().filter(holds_seat),
-            func.coalesce(func.max(Registration.waitlist_position), 0),
-        ).where(Registration.event_id == event.id, Registration.status.in_(ACTIVE))
-    ).one()
-    return confirmed, last_position
 
 
 def default_attend(event: Event) -> Attend:
@@ -129,7 +114,12 @@ def eligibility_problem(event: Event, seeker: User) -> str | None:
 def register(event_id: int, seeker: User, *, actor: User | None = None, walk_in: bool = False,
              check_rules: bool = True, attend=None) -> Registration:
     """Register ``seeker`` for the event: confirmed while seats remain, else waitlisted at the end
-    of the queue, else ``event_full``. Rules are checked under the event's row lock.
+    of the queue, else ``event_full``.
+
+    A seat is taken with one conditional UPDATE of the event's counter (``_take_seat``), the last
+    statement before the caller commits: the event row is locked from there to the commit only.
+    When no seat is left the waitlist is joined under the event's row lock (``_register_waiting``).
+    A second active registration of the same seeker is refused by the partial unique index.
 
     ``attend`` (onsite / online; default: the event's usual way) must be one the event offers
     (``invalid_attend``); online registrants of a hybrid event, and everyone at an online event
@@ -141,7 +131,39 @@ def register(event_id: int, seeker: User, *, actor: User | None = None, walk_in:
     actor = actor or seeker
     if seeker.role != Role.SEEKER:
         raise Forbidden("seekers_only", _("只有求职者账号可以报名。"))
-    event = _locked_event(event_id)
+    if is_sqlite():
+        begin_locking_transaction(keep_loaded=True)  # SQLite: the write lock first (no lock upgrade later)
+    event = _event_with_sessions(event_id)
+    attend = _checked_attend(event, seeker, attend, walk_in=walk_in, check_rules=check_rules)
+    registration = Registration(event_id=event.id, seeker_id=seeker.id, walk_in=walk_in,
+                                ticket_code=new_ticket_code(), attend=attend)
+    if not takes_seat(event, attend) or not check_rules:
+        registration.move_to(RegistrationStatus.CONFIRMED)
+        return _save_new(registration, actor)
+    if event.seats_taken < event.capacity:
+        registration.move_to(RegistrationStatus.CONFIRMED)
+        registration.seat_counted = True  # counted by _take_seat, not by booking.seats
+        _save_new(registration, actor)
+        if _take_seat(event):
+            return registration
+        db.session.rollback()  # the last seat went meanwhile: the rest of the transaction goes too
+        if walk_in:
+            _refuse_full()
+    return _register_waiting(event, seeker, actor, walk_in=walk_in, attend=attend)
+
+
+def _event_with_sessions(event_id) -> Event:
+    in_range = isinstance(event_id, int) and 0 < event_id <= MAX_ID
+    event = db.session.execute(
+        db.select(Event).where(Event.id == event_id).options(joinedload(Event.sessions))
+    ).unique().scalar_one_or_none() if in_range else None
+    if event is None:
+        raise NotFound("not_found", _("活动不存在。"))
+    return event
+
+
+def _checked_attend(event: Event, seeker: User, attend, *, walk_in: bool, check_rules: bool) -> Attend:
+    """The window, eligibility and ``attend`` rules of ``register``; the way of attending."""
     if check_rules:
         if walk_in:
             _check_published(event)
@@ -150,31 +172,86 @@ def register(event_id: int, seeker: User, *, actor: User | None = None, walk_in:
         problem = eligibility_problem(event, seeker)
         if problem:
             raise ServiceError("not_eligible", problem)
-    attend = Attend.ONSITE if walk_in else check_attend(event, attend)
-    if active_registration(event.id, seeker.id) is not None:
-        raise Conflict("already_registered", _("您已报名该活动。"))
-    confirmed, last_position = _seat_state(event)
+    return Attend.ONSITE if walk_in else check_attend(event, attend)
+
+
+def _take_seat(event: Event) -> bool:
+    """One of the event's seats for the registration being made, if one is left: one conditional
+    UPDATE of the counter, atomic on its own. ``LOCKING_ENABLED = False`` (tests only) reads and
+    then writes instead, to show the overbooking the condition prevents."""
+    events = Event.__table__
+    db.session.flush()  # everything else first: the row lock is then held only until the commit
     race_window()
+    statement = events.update().where(events.c.id == event.id).values(updated_at=events.c.updated_at)  # not an edit
+    if current_app.config["LOCKING_ENABLED"]:
+        statement = statement.where(events.c.seats_taken < events.c.capacity).values(
+            seats_taken=events.c.seats_taken + 1)
+    elif event.seats_taken < event.capacity:
+        statement = statement.values(seats_taken=event.seats_taken + 1)
+    else:
+        return False
+    taken = db.session.execute(statement.returning(events.c.seats_taken)).scalar_one_or_none()
+    if taken is None:
+        return False
+    set_committed_value(event, "seats_taken", taken)
+    return True
+
+
+def _register_waiting(event: Event, seeker: User, actor: User, *, walk_in: bool, attend: Attend) -> Registration:
+    """``register`` when the event looked full: under the event's row lock, a seat freed meanwhile,
+    else the end of the waitlist (dense positions), else ``event_full``."""
+    locked = _locked_seats(event.id)
     registration = Registration(event_id=event.id, seeker_id=seeker.id, walk_in=walk_in,
                                 ticket_code=new_ticket_code(), attend=attend)
-    if not takes_seat(event, attend) or confirmed < event.capacity or not check_rules:
-        registration.status = RegistrationStatus.CONFIRMED
-        registration.confirmed_at = utcnow()
-    elif event.waitlist_enabled and not walk_in:
-        registration.status = RegistrationStatus.WAITLISTED
-        registration.waitlist_position = last_position + 1
+    if locked.seats_taken < locked.capacity:
+        registration.move_to(RegistrationStatus.CONFIRMED)  # counted by booking.seats, under the lock
+    elif locked.waitlist_enabled and not walk_in:
+        race_window()
+        registration.move_to(RegistrationStatus.WAITLISTED, position=_last_waitlist_position(event.id) + 1)
     else:
-        raise ServiceError("event_full", _("名额已满，本活动不设候补。"))
+        _refuse_full()
+    return _save_new(registration, actor)
+
+
+def _locked_seats(event_id: int):
+    """The event's ``seats_taken``, ``capacity`` and ``waitlist_enabled``, its row locked (``FOR UPDATE``,
+    unless ``LOCKING_ENABLED`` is off) until the commit; ``busy`` (503) when the lock cannot be had."""
+    begin_locking_transaction()
+    events = Event.__table__
+    query = db.select(events.c.seats_taken, events.c.capacity, events.c.waitlist_enabled).where(events.c.id == event_id)
+    if current_app.config["LOCKING_ENABLED"]:
+        query = query.with_for_update()
+    try:
+        return db.session.execute(query).one()
+    except OperationalError as error:
+        db.session.rollback()
+        if "lock" in str(error).lower():
+            raise ServiceError("busy", _("系统繁忙，请稍后重试。"), status=503) from None
+        raise
+
+
+def _refuse_full():
+    raise ServiceError("event_full", _("名额已满，本活动不设候补。"))
+
+
+def _last_waitlist_position(event_id: int) -> int:
+    return db.session.execute(
+        db.select(func.coalesce(func.max(Registration.waitlist_position), 0)).where(
+            Registration.event_id == event_id, Registration.status == RegistrationStatus.WAITLISTED)
+    ).scalar_one()
+
+
+def _save_new(registration: Registration, actor: User) -> Registration:
+    """Insert the new registration (409 ``already_registered`` when the seeker has an active one:
+    the partial unique index decides), audit it and tell the listeners."""
     db.session.add(registration)
     try:
         db.session.flush()
     except IntegrityError:
-        # The partial unique index caught a second active registration that slipped past the
-        # check (only possible without the row lock). The transaction held nothing else.
-        db.session.rollback()
+        db.session.rollback()  # the transaction held nothing else of this registration
         raise Conflict("already_registered", _("您已报名该活动。")) from None
-    _record_change(registration, None, actor, walk_in=walk_in)
-    registration_created.send(registration, walk_in=walk_in)
+    _record_change(registration, None, actor, walk_in=registration.walk_in)
+    registration_created.send(registration, walk_in=registration.walk_in)
     return registration
 
 
@@ -201,13 +278,9 @@ def cancel(registration_id: int, *, actor: User, reason: str = "") -> Registrati
     registration = lock_row(Registration, registration_id)
     if registration.status == RegistrationStatus.CANCELLED:
         raise ServiceError("already_cancelled", _("该报名已取消。"))
-    previous = registration.status
     freed_position = registration.waitlist_position
-    registration.status = RegistrationStatus.CANCELLED
-    registration.waitlist_position = None
-    registration.cancelled_at = utcnow()
-    registration.cancelled_by_id = actor.id
-    registration.cancel_reason = (reason or "").strip()[:500] or None
+    previous = registration.move_to(RegistrationStatus.CANCELLED, by_id=actor.id,
+                                    reason=(reason or "").strip()[:500] or None)
     db.session.flush()
     _record_change(registration, previous, actor, reason=registration.cancel_reason or "")
     registration_cancelled.send(registration, actor=actor)
@@ -224,7 +297,7 @@ def fill_from_waitlist(event: Event, *, actor: User | None) -> list[Registration
     Call with the event row locked (``register``/``cancel`` do; so does ``update_event`` before a capacity
     change reaches ``receivers``).
     """
-    free = None if event.capacity is None else event.capacity - _confirmed_count(event)  # None: no limit
+    free = None if event.capacity is None else event.capacity - event.seats_taken  # None: no limit
     if free is not None and free <= 0:
         return []
     promoted = db.session.execute(
@@ -234,9 +307,7 @@ def fill_from_waitlist(event: Event, *, actor: User | None) -> list[Registration
         .limit(free)
     ).scalars().all()
     for registration in promoted:
-        registration.status = RegistrationStatus.CONFIRMED
-        registration.waitlist_position = None
-        registration.confirmed_at = utcnow()
+        registration.move_to(RegistrationStatus.CONFIRMED)
         _record_change(registration, RegistrationStatus.WAITLISTED, actor, reason="promoted_from_waitlist")
         registration_promoted.send(registration)
     if promoted:
@@ -274,16 +345,14 @@ def switch_attend(registration_id: int, attend, *, actor: User) -> Registration:
         return registration
     previous = registration.attend
     if attend == Attend.ONSITE:
-        if _confirmed_count(event) >= event.capacity:
+        if event.seats_taken >= event.capacity:
             raise ServiceError("event_full", _("线下名额已满，请继续线上参加。"))
         registration.attend = Attend.ONSITE
     else:
         registration.attend = Attend.ONLINE
         if registration.status == RegistrationStatus.WAITLISTED:
             freed_position = registration.waitlist_position
-            registration.status = RegistrationStatus.CONFIRMED
-            registration.waitlist_position = None
-            registration.confirmed_at = utcnow()
+            registration.move_to(RegistrationStatus.CONFIRMED)
             db.session.flush()
             _record_change(registration, RegistrationStatus.WAITLISTED, actor, reason="switched_online")
             _close_waitlist_gap(event.id, freed_position)

@@ -1,10 +1,7 @@
 """Ticket links and QR images. The QR encodes the ticket's URL, which holds only the random code."""
 import io
 
-import qrcode
-import qrcode.image.svg
 from flask import url_for
-from qrcode.constants import ERROR_CORRECT_M
 
 from .models import Registration
 
@@ -24,7 +21,10 @@ def ticket_links(registration: Registration) -> dict:
     }
 
 
-def _qr(data: str) -> qrcode.QRCode:
+def _qr(data: str):
+    import qrcode  # imported on use (with PIL): a QR image is drawn only for ticket pages and mail
+    from qrcode.constants import ERROR_CORRECT_M
+
     qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=10, border=4)
     qr.add_data(data)
     qr.make(fit=True)
@@ -33,6 +33,8 @@ def _qr(data: str) -> qrcode.QRCode:
 
 def qr_svg(data: str) -> bytes:
     """An SVG QR code on a white background (decoders reject transparent ones)."""
+    import qrcode.image.svg
+
     image = _qr(data).make_image(image_factory=qrcode.image.svg.SvgPathFillImage)
     return image.to_string(encoding="unicode").encode("utf-8")
 

@@ -26,7 +26,7 @@ from sqlalchemy import func
 
 from ..accounts.models import SEEKER_CATEGORY_LABELS, SeekerCategory
 from ..booking.models import Registration, RegistrationStatus
-from ..checkin.models import CheckIn, CheckInMethod, CheckInResult
+from ..checkin.models import CheckIn, CheckInMethod
 from ..core.timeutil import isoformat_local, to_local, utcnow
 from ..employers.models import Application, ApplicationStatus, BookingStatus, InterviewBooking, InterviewSlot
 from ..employers.services import development_counts
@@ -138,7 +138,7 @@ def compute(station_id: int | None, start: datetime, end: datetime, now: datetim
     figures.events = sum(kinds.values())
 
     attended_any = (db.select(CheckIn.registration_id)
-                    .filter(CheckIn.result == CheckInResult.OK, CheckIn.undone_at.is_(None))
+                    .filter(CheckIn.admitted)
                     .distinct().subquery())
     confirmed = (db.select(Registration.id, held.c.ends_at, attended_any.c.registration_id.label("came"))
                  .join(held, held.c.id == Registration.event_id)
@@ -154,7 +154,7 @@ def compute(station_id: int | None, start: datetime, end: datetime, now: datetim
     figures.attendances, figures.attendances_online = db.session.execute(
         db.select(func.count(), func.count().filter(CheckIn.method == CheckInMethod.ONLINE))
         .select_from(CheckIn).join(held, held.c.id == CheckIn.event_id)
-        .filter(CheckIn.result == CheckInResult.OK, CheckIn.undone_at.is_(None))
+        .filter(CheckIn.admitted)
     ).one()
 
     served = (db.select(Case.id, Case.category).join(CaseEntry, CaseEntry.case_id == Case.id)

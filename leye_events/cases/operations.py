@@ -4,6 +4,7 @@ posts a counselor names on them by hand (``employers`` keeps employers proper).
 The only place that changes cases, entries, referrals and outcomes. Every change is audited; so is
 every view of a case (``open_case``). Callers commit. Who may do what: ``access``.
 """
+import functools
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
@@ -348,8 +349,16 @@ def record_outcome(case: Case, *, actor: User, employer, post="", industry="", s
 
 # --- attendance, written by the check-in operation ---------------------------------------------
 
-def record_attendance(checkin: CheckIn) -> CaseEntry | None:
-    """Put a successful check-in on the seeker's case as a service record (same transaction)."""
+def record_attendance(checkin: CheckIn, facts: dict | None = None) -> CaseEntry | None:
+    """Put a successful check-in on the seeker's case as a service record (same transaction).
+
+    With ``facts`` (the check-in's fast path: seeker id, event and session titles, station) an
+    existing case gets its entry in one ``INSERT … SELECT`` and nothing is loaded (a new case costs
+    two statements more, as ``case_for`` would make it); None is then returned. Otherwise (no facts,
+    a case without a station) the entry is built through the ORM."""
+    if facts is not None and (_insert_attendance_entry(checkin, facts)
+                              or (_insert_case(facts) and _insert_attendance_entry(checkin, facts))):
+        return None
     registration = checkin.registration or (db.session.get(Registration, checkin.registration_id)
                                             if checkin.registration_id else None)
     if registration is None:
@@ -369,6 +378,48 @@ def record_attendance(checkin: CheckIn) -> CaseEntry | None:
             "method": checkin.method.value, "gate": checkin.gate or "",
         },
     )
+
+
+def _insert_attendance_entry(checkin: CheckIn, facts: dict) -> bool:
+    """The attendance entry on the seeker's existing case (one with a station), in one statement;
+    False when there is no such case (``case_for`` then creates it)."""
+    details = {"event_title": facts["event_title"], "event_kind": facts["event_kind"],
+               "session_title": facts["session_title"], "station_id": facts["station_id"],
+               "station_name": facts["station_name"], "method": checkin.method.value, "gate": checkin.gate or ""}
+    values = {"kind": EntryKind.ATTENDANCE, "occurred_at": checkin.scanned_at, "created_at": utcnow(),
+              "author_id": checkin.staff_id, "body": "", "details": details, "event_id": checkin.event_id,
+              "session_id": checkin.session_id, "registration_id": checkin.registration_id,
+              "checkin_id": checkin.id, "seeker_id": facts["seeker_id"]}
+    return db.session.execute(_attendance_entry_statement(), values).first() is not None
+
+
+_ENTRY_VALUES = ("kind", "occurred_at", "created_at", "author_id", "body", "details", "event_id", "session_id",
+                 "registration_id", "checkin_id")
+
+
+@functools.cache
+def _attendance_entry_statement():
+    """``INSERT INTO case_entries … SELECT …, cases.id FROM cases WHERE seeker_id = :seeker_id``, built once."""
+    entries, cases = CaseEntry.__table__, Case.__table__
+    columns = [db.bindparam(name, type_=entries.c[name].type).label(name) for name in _ENTRY_VALUES]
+    return entries.insert().from_select(
+        [*_ENTRY_VALUES, "case_id"],
+        db.select(*columns, cases.c.id).where(cases.c.seeker_id == db.bindparam("seeker_id"),
+                                              cases.c.station_id.is_not(None)),
+    ).returning(entries.c.id)
+
+
+def _insert_case(facts: dict) -> bool:
+    """``case_for``'s new case in one statement; False when the seeker has one already."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(Case.__table__).values(
+        seeker_id=facts["seeker_id"], station_id=facts["seeker_station_id"] or facts["station_id"],
+        category=facts["seeker_category"] or SeekerCategory.OTHER, status=CaseStatus.ACTIVE, plan="",
+    ).on_conflict_do_nothing().returning(Case.__table__.c.id)
+    return db.session.execute(statement).first() is not None
 
 
 def withdraw_attendance(checkin: CheckIn) -> CaseEntry | None:

@@ -6,8 +6,8 @@ from .operations import record_attendance, withdraw_attendance
 
 
 @attendance_recorded.connect
-def _on_attendance_recorded(checkin, **_kwargs):
-    record_attendance(checkin)
+def _on_attendance_recorded(checkin, facts=None, **_kwargs):
+    record_attendance(checkin, facts)
 
 
 @attendance_withdrawn.connect

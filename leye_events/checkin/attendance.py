@@ -1,6 +1,6 @@
 """Who attended which session, derived from the check-in log (never stored separately)."""
 from ..extensions import db
-from .models import CheckIn, CheckInResult
+from .models import CheckIn
 
 
 def attended_sessions(registration_ids) -> dict[int, dict[int, object]]:
@@ -15,8 +15,7 @@ def attended_sessions(registration_ids) -> dict[int, dict[int, object]]:
     rows = db.session.execute(
         db.select(CheckIn.registration_id, CheckIn.session_id, CheckIn.scanned_at).filter(
             CheckIn.registration_id.in_(ids),
-            CheckIn.result == CheckInResult.OK,
-            CheckIn.undone_at.is_(None),
+            CheckIn.admitted,
         )
     ).all()
     attended: dict[int, dict[int, object]] = {}

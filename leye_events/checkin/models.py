@@ -1,5 +1,7 @@
 """The check-in log. Every scan is a row; "attended" is derived from the successful rows."""
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_
+from sqlalchemy.ext.hybrid import hybrid_property
 
 from ..core.enums import StrEnum, enum_column_type
 from ..core.timeutil import UTCDateTime, utcnow
@@ -29,6 +31,16 @@ CHECKIN_RESULT_LABELS = {
     CheckInResult.EVENT_CANCELLED: _l("活动已取消"),
     CheckInResult.UNKNOWN_CODE: _l("无效的票码"),
 }
+
+
+# "Admitted": a successful check-in that was not undone. The one statement of the rule, in SQL for the
+# partial unique index, and as ``admitted_condition`` / ``CheckIn.admitted`` everywhere else.
+ADMITTED_SQL = "result = 'ok' AND undone_at IS NULL"
+
+
+def admitted_condition(checkins):
+    """The SQL condition "admitted" on ``checkins``: the CheckIn class, an alias of it, or a table's ``c``."""
+    return and_(checkins.result == CheckInResult.OK, checkins.undone_at.is_(None))
 
 
 class CheckInMethod(StrEnum):
@@ -64,8 +76,8 @@ class CheckIn(db.Model):
             "registration_id",
             "session_id",
             unique=True,
-            postgresql_where=db.text("result = 'ok' AND undone_at IS NULL"),
-            sqlite_where=db.text("result = 'ok' AND undone_at IS NULL"),
+            postgresql_where=db.text(ADMITTED_SQL),
+            sqlite_where=db.text(ADMITTED_SQL),
         ),
         db.Index("ix_checkins_event_result", "event_id", "result"),
     )
@@ -91,6 +103,16 @@ class CheckIn(db.Model):
     session = db.relationship("EventSession")
     staff = db.relationship("User", foreign_keys=[staff_id])
     undone_by = db.relationship("User", foreign_keys=[undone_by_id])
+
+    @hybrid_property
+    def admitted(self) -> bool:
+        """The ticket is in: this check-in succeeded and was not undone."""
+        return self.result == CheckInResult.OK and self.undone_at is None
+
+    @admitted.inplace.expression
+    @classmethod
+    def _admitted_expression(cls):
+        return admitted_condition(cls)
 
     @property
     def method_label(self) -> str:

@@ -4,8 +4,21 @@ from ..core.masking import mask_name
 from ..core.timeutil import isoformat_local
 from ..events.models import Event
 from ..extensions import db
+from ..i18n import select_locale
 from .models import CHECKIN_RESULT_LABELS, CheckInResult
 from .services import ScanOutcome, attendance_by_registration, code_hash
+
+_messages: dict[tuple[str, CheckInResult], str] = {}
+
+
+def result_message(result: CheckInResult) -> str:
+    """The scan's verdict in the request's language, translated once per worker and language (a
+    scan does no Babel work: choosing a locale costs more than the rest of the answer)."""
+    key = (select_locale(), result)
+    message = _messages.get(key)
+    if message is None:
+        message = _messages[key] = str(CHECKIN_RESULT_LABELS[result])
+    return message
 
 
 def attendee_json(registration: Registration | None) -> dict | None:
@@ -36,7 +49,7 @@ def outcome_json(outcome: ScanOutcome) -> dict:
     visible = _door_may_see_holder(checkin)
     body = {
         "result": checkin.result.value,
-        "message": str(CHECKIN_RESULT_LABELS[checkin.result]),
+        "message": result_message(checkin.result),
         "checkin_id": checkin.id,
         "event_id": checkin.event_id,
         "session_id": checkin.session_id,

@@ -9,6 +9,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts import services as accounts
 from ..accounts.auth import is_staff_of_station
@@ -17,11 +19,13 @@ from ..audit.services import record
 from ..booking import services as booking
 from ..booking.models import Registration, RegistrationStatus
 from ..booking.services import registration_by_code
-from ..core.db import begin_locking_transaction, get_row, lock_row, race_window
+from ..core.db import begin_locking_transaction, get_row, is_sqlite, lock_row, race_window
 from ..core.errors import Conflict, Forbidden, NotFound, ServiceError
 from ..core.timeutil import utcnow
+from ..core.urls import MAX_ID
 from ..events.models import Event, EventSession, EventStatus
 from ..extensions import db
+from . import queries
 from .models import CheckIn, CheckInMethod, CheckInResult
 from .signals import attendance_withdrawn
 
@@ -35,6 +39,8 @@ DOOR_ROLES = (Role.DOOR, Role.COUNSELOR, Role.ORGANIZER, Role.ADMIN)
 CORRECTING_ROLES = (Role.ORGANIZER, Role.ADMIN)
 # The longest text a door may send, per field: longer is refused (422), never cut or stored.
 MAX_LENGTHS = {"code": 2048, "gate": 64, "device": 100, "nonce": 64, "reason": 200}
+# Scans judged on the fast path; walk-ins, ticket URLs and join links take the general one.
+FAST_METHODS = (CheckInMethod.QR, CheckInMethod.MANUAL, CheckInMethod.OFFLINE)
 _CODE_IN_TEXT = re.compile(r"/tickets/([A-Za-z0-9_\-]{10,64})")
 _BARE_CODE = re.compile(r"^[A-Za-z0-9_\-]{10,64}$")
 
@@ -96,7 +102,12 @@ def _check_scan_lengths(scan: "Scan") -> None:
 
 
 def may_check_in(user: User, event: Event) -> bool:
-    return user.role in DOOR_ROLES and is_staff_of_station(user, event.station_id)
+    return may_work_door(user, event.station_id)
+
+
+def may_work_door(user: User, station_id: int | None) -> bool:
+    """Door roles of the station (or an admin) may check tickets in at its events."""
+    return user.role in DOOR_ROLES and is_staff_of_station(user, station_id)
 
 
 def door_event(event_id, user: User) -> Event:
@@ -105,8 +116,12 @@ def door_event(event_id, user: User) -> Event:
     if event is None:
         raise NotFound("not_found", _("活动不存在。"))
     if not may_check_in(user, event):
-        raise Forbidden("forbidden", _("您不是该活动所属乐业空间的工作人员。"))
+        _refuse_door()
     return event
+
+
+def _refuse_door():
+    raise Forbidden("forbidden", _("您不是该活动所属乐业空间的工作人员。"))
 
 
 def session_window_contains(session: EventSession, moment: datetime) -> bool:
@@ -128,7 +143,12 @@ def current_session(event: Event, moment: datetime) -> EventSession | None:
     """The session people arriving at ``moment`` come for, among those whose door is open: the one
     running now (the latest started if several), else the next to start, else the one that ended last.
     For a one-session event, that session even when closed (the scan then says ``not_open``)."""
-    open_now = [s for s in event.sessions if session_window_contains(s, moment)]
+    return _current_of(event.sessions, moment)
+
+
+def _current_of(sessions, moment: datetime):
+    """``current_session`` over any list of objects with ``id``, ``starts_at`` and ``ends_at``."""
+    open_now = [s for s in sessions if session_window_contains(s, moment)]
     running = [s for s in open_now if s.starts_at <= moment <= s.ends_at]
     if running:
         return max(running, key=lambda s: (s.starts_at, s.id))
@@ -137,15 +157,20 @@ def current_session(event: Event, moment: datetime) -> EventSession | None:
         return min(upcoming, key=lambda s: (s.starts_at, s.id))
     if open_now:
         return max(open_now, key=lambda s: (s.ends_at, s.id))
-    if len(event.sessions) == 1:
-        return event.sessions[0]
+    if len(sessions) == 1:
+        return sessions[0]
     return None
 
 
 def _resolve_session(event: Event, session_id, moment: datetime) -> EventSession | None:
+    return _pick_session(event.sessions, session_id, moment)
+
+
+def _pick_session(sessions, session_id, moment: datetime):
+    """The session asked for (422 ``unknown_session`` if not among ``sessions``), else the current one."""
     if session_id in (None, ""):
-        return current_session(event, moment)
-    session = next((s for s in event.sessions if s.id == session_id), None)
+        return _current_of(sessions, moment)
+    session = next((s for s in sessions if s.id == session_id), None)
     if session is None:
         raise ServiceError("unknown_session", _("该场次不属于此活动。"), field="session_id")
     return session
@@ -156,8 +181,7 @@ def first_success(registration_id: int, session_id: int) -> CheckIn | None:
         db.select(CheckIn).filter(
             CheckIn.registration_id == registration_id,
             CheckIn.session_id == session_id,
-            CheckIn.result == CheckInResult.OK,
-            CheckIn.undone_at.is_(None),
+            CheckIn.admitted,
         )
     ).scalar_one_or_none()
 
@@ -217,7 +241,20 @@ def check_in(scan: Scan, *, staff: User, now: datetime | None = None) -> ScanOut
     Method ``online`` is the registrant's own join link: ``staff`` is then the registrant (the code
     is the secret, no door role is needed), the window is the live room's (``online_window_contains``)
     and the time is the server's.
+
+    Door scans (QR, manual, offline) take the fast path (``_check_in_fast``): one SELECT, one INSERT
+    and, for a success, the case entry. What it does not handle it hands to the general path.
     """
+    if scan.method in FAST_METHODS:
+        outcome = _check_in_fast(scan, staff, now)
+        if outcome is not None:
+            return outcome
+    return _check_in_general(scan, staff, now)
+
+
+def _check_in_general(scan: Scan, staff: User, now: datetime | None) -> ScanOutcome:
+    """Every case, with the ORM and a row lock on the ticket: the original path, and the fast
+    path's fallback (unknown codes, foreign tickets, nonce replays, lost races)."""
     if scan.method == CheckInMethod.ONLINE:
         event = _online_event(scan, staff)
         scan.scanned_at = None
@@ -259,6 +296,103 @@ def check_in(scan: Scan, *, staff: User, now: datetime | None = None) -> ScanOut
 
         attendance_recorded.send(checkin)
     return ScanOutcome(checkin, first=first)
+
+
+def _check_in_fast(scan: Scan, staff: User, now: datetime | None) -> ScanOutcome | None:
+    """A door scan in three statements (``queries``): gather, decide in Python, insert with ``ON
+    CONFLICT DO NOTHING`` on the one-success index, then the case entry through the signal. The
+    index, not a lock, keeps one admission per session. None hands the scan to the general path:
+    no such event (or no session), a nonce seen before, an unknown code, another event's ticket, or
+    an insert the index refused (another door won; the general path answers ``already_checked_in``)."""
+    if not (isinstance(scan.event_id, int) and 1 <= scan.event_id <= MAX_ID):
+        return None
+    if is_sqlite():
+        begin_locking_transaction(keep_loaded=True)  # the write lock before reading: no lock upgrade later
+    nonce = (scan.nonce or "").strip() or None
+    code = extract_code(scan.code)
+    rows = queries.scan_facts(scan.event_id, code, nonce if nonce and len(nonce) <= MAX_LENGTHS["nonce"] else None)
+    if not rows:
+        return None
+    head = rows[0]
+    if not may_work_door(staff, head.station_id):
+        _refuse_door()
+    _check_scan_lengths(scan)
+    if head.nonce_seen is not None:
+        return None
+    moment = scan_moment(scan, now or utcnow())
+    session = _pick_session(rows, scan.session_id, moment)
+    result = _decide_fast(scan, head, session, moment)
+    if result is None:
+        return None
+    first = session if result == CheckInResult.ALREADY_CHECKED_IN else None
+    race_window()
+    values = dict(event_id=scan.event_id, session_id=session.id if session else None,
+                  registration_id=head.registration_id, result=result, method=scan.method, gate=scan.gate or "",
+                  device=scan.device or "", staff_id=staff.id, nonce=nonce, scanned_at=moment, created_at=utcnow(),
+                  conflict=bool(scan.method == CheckInMethod.OFFLINE and first is not None
+                                and (first.first_gate, first.first_device) != (scan.gate or "", scan.device or "")))
+    checkin_id = queries.insert_checkin(**values)
+    if checkin_id is None:
+        return None
+    checkin = _written_checkin(checkin_id, values, head)
+    if result == CheckInResult.OK:
+        from .signals import attendance_recorded
+
+        attendance_recorded.send(checkin, facts=_attendance_facts(head, session))
+    if first is not None:
+        first = _known(CheckIn(id=first.first_id, scanned_at=first.first_scanned_at, gate=first.first_gate,
+                               device=first.first_device))
+    return ScanOutcome(checkin, first=first)
+
+
+def _decide_fast(scan: Scan, head, session, moment) -> CheckInResult | None:
+    """``_decide`` on the gathered row; None for what the general path must judge."""
+    if head.event_status == EventStatus.CANCELLED:
+        return CheckInResult.EVENT_CANCELLED
+    if head.registration_id is None or head.registration_event_id != scan.event_id:
+        return None  # unknown code (rate-limited logging) or another event's ticket
+    if head.registration_status == RegistrationStatus.CANCELLED:
+        return CheckInResult.CANCELLED
+    if head.registration_status == RegistrationStatus.WAITLISTED:
+        return CheckInResult.WAITLISTED
+    if session is None or not _window_contains(session, moment, scan.method):
+        return CheckInResult.NOT_OPEN
+    if session.first_id is not None:
+        return CheckInResult.ALREADY_CHECKED_IN
+    return CheckInResult.OK
+
+
+def _written_checkin(checkin_id: int, values: dict, head) -> CheckIn:
+    """The written row (with its registration and holder) as persistent objects of the database
+    session, built from what the scan already knows: nothing is loaded, and a column not given here
+    loads on first use as usual."""
+    checkin = _known(CheckIn(id=checkin_id, undone_at=None, undone_by_id=None, **values))
+    if head.registration_id is not None:
+        seeker = _known(User(id=head.seeker_id, name=head.seeker_name, role=head.seeker_role,
+                             station_id=head.seeker_station_id, category=head.seeker_category))
+        registration = _known(Registration(id=head.registration_id, event_id=head.registration_event_id,
+                                           status=head.registration_status, walk_in=head.walk_in,
+                                           seeker_id=head.seeker_id))
+        set_committed_value(registration, "seeker", seeker)
+        set_committed_value(checkin, "registration", registration)
+    return checkin
+
+
+def _known(row):
+    """``row`` (a new object with its primary key and the columns we know) in the database session,
+    as if just loaded: no SQL. An instance already there keeps its identity and takes these values."""
+    make_transient_to_detached(row)
+    return db.session.merge(row, load=False)
+
+
+def _attendance_facts(head, session) -> dict:
+    """What the case's attendance entry records, so that its receiver need not load it again."""
+    return {
+        "seeker_id": head.seeker_id, "event_title": head.event_title, "event_kind": head.event_kind.value,
+        "session_title": session.title if session else "", "station_id": head.station_id,
+        "station_name": head.station_name or "", "seeker_station_id": head.seeker_station_id,
+        "seeker_category": head.seeker_category,
+    }
 
 
 def _online_event(scan: Scan, seeker: User) -> Event:
@@ -318,7 +452,7 @@ def undo(checkin_id: int, *, staff: User, reason: str = "") -> CheckIn:
         raise NotFound("not_found", _("签到记录不存在。"))
     event = door_event(checkin.event_id, staff)
     reason = check_length("reason", reason if isinstance(reason, str) else "").strip()
-    if checkin.result != CheckInResult.OK or checkin.undone_at is not None:
+    if not checkin.admitted:
         raise ServiceError("not_undoable", _("只能撤销有效的签到记录。"))
     now = utcnow()
     door_open = checkin.session is not None and session_window_contains(checkin.session, now)
@@ -339,7 +473,7 @@ def session_counts(event: Event) -> dict[int, int]:
     """Successful, not undone check-ins per session id."""
     rows = db.session.execute(
         db.select(CheckIn.session_id, func.count())
-        .filter(CheckIn.event_id == event.id, CheckIn.result == CheckInResult.OK, CheckIn.undone_at.is_(None))
+        .filter(CheckIn.event_id == event.id, CheckIn.admitted)
         .group_by(CheckIn.session_id)
     ).all()
     return {session_id: count for session_id, count in rows}
@@ -350,7 +484,7 @@ def session_counts_by_method(event: Event) -> dict[int, dict[str, int]]:
     and through join links (method ``online``), side by side."""
     rows = db.session.execute(
         db.select(CheckIn.session_id, CheckIn.method, func.count())
-        .filter(CheckIn.event_id == event.id, CheckIn.result == CheckInResult.OK, CheckIn.undone_at.is_(None))
+        .filter(CheckIn.event_id == event.id, CheckIn.admitted)
         .group_by(CheckIn.session_id, CheckIn.method)
     ).all()
     counts: dict[int, dict[str, int]] = {}
@@ -364,7 +498,7 @@ def attendance_by_registration(event: Event) -> dict[int, dict[int, CheckIn]]:
     """{registration id: {session id: the successful check-in}} for an event."""
     rows = db.session.execute(
         db.select(CheckIn).filter(
-            CheckIn.event_id == event.id, CheckIn.result == CheckInResult.OK, CheckIn.undone_at.is_(None)
+            CheckIn.event_id == event.id, CheckIn.admitted
         )
     ).scalars()
     attendance: dict[int, dict[int, CheckIn]] = {}

@@ -109,6 +109,7 @@ def _door_events(user) -> list[Event]:
         db.select(Event)
         .join(EventSession, EventSession.event_id == Event.id)
         .filter(Event.status != EventStatus.DRAFT, EventSession.ends_at >= since)
+        .options(db.selectinload(Event.sessions), db.selectinload(Event.station))  # no query per event
         .group_by(Event.id)
         .order_by(db.func.min(EventSession.starts_at), Event.id)
         .limit(100)

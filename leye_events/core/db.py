@@ -45,7 +45,7 @@ def is_sqlite() -> bool:
     return db.session.get_bind().dialect.name == "sqlite"
 
 
-def begin_locking_transaction() -> None:
+def begin_locking_transaction(*, keep_loaded: bool = False) -> None:
     """Prepare the session for a check-then-write that must not race.
 
     On SQLite, commit what the session holds and start a transaction that owns the write lock
@@ -53,11 +53,18 @@ def begin_locking_transaction() -> None:
     may be waited for (``lock_timeout``); callers then lock rows with ``lock_row``.
     Inside a transaction that is already locking this does nothing, so a service that calls others
     (walk-in: account, registration, check-in) stays one transaction.
+    ``keep_loaded``: SQLite's commit leaves the objects read so far as they are instead of expiring
+    them (hot paths that have only read the caller's account, and re-read everything else).
     """
     if db.session.info.get(_LOCKING):
         return
     if is_sqlite():
-        db.session.commit()
+        session = db.session()
+        expire, session.expire_on_commit = session.expire_on_commit, not keep_loaded and session.expire_on_commit
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = expire
         db.session.connection(execution_options={IMMEDIATE_OPTION: True})
     else:
         db.session.execute(db.text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'"))

@@ -75,6 +75,9 @@ class Event(db.Model):
     capacity = db.Column(db.Integer)
     mode = db.Column(enum_column_type(EventMode, "event_mode"), nullable=False, default=EventMode.ONSITE,
                      server_default=EventMode.ONSITE.value)
+    # Confirmed registrations that hold a seat (all confirmed, but a hybrid event's online ones), kept
+    # true by booking.seats on every change; a registration takes its seat with one conditional UPDATE.
+    seats_taken = db.Column(db.Integer, nullable=False, default=0, server_default="0")
     # The live room and the replay: never public, reached through a registrant's join link.
     online_url = db.Column(db.String(500))
     replay_url = db.Column(db.String(500))

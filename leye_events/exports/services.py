@@ -19,18 +19,13 @@ from datetime import datetime
 from typing import IO
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
 
 from ..accounts.models import SEEKER_CATEGORY_LABELS, Role, SeekerCategory, User
 from ..audit.services import clean_reason, record
 from ..booking.models import REGISTRATION_STATUS_LABELS, Registration, RegistrationStatus
-from ..checkin.models import CheckIn, CheckInMethod, CheckInResult
+from ..checkin.models import CheckIn, CheckInMethod
 from ..core.db import get_row
 from ..core.errors import Forbidden, NotFound
 from ..core.masking import mask_name, mask_phone
@@ -158,7 +153,7 @@ def attendance_query(plan: ExportPlan, statuses=None):
         columns.append(
             db.select(checkin.scanned_at)
             .where(checkin.registration_id == Registration.id, checkin.session_id == session_id,
-                   checkin.result == CheckInResult.OK, checkin.undone_at.is_(None))
+                   checkin.admitted)
             .limit(1)
             .scalar_subquery()
             .label(f"session_{session_id}")
@@ -167,7 +162,7 @@ def attendance_query(plan: ExportPlan, statuses=None):
     online_count = (
         db.select(func.count()).select_from(online)
         .where(online.registration_id == Registration.id, online.method == CheckInMethod.ONLINE,
-               online.result == CheckInResult.OK, online.undone_at.is_(None))
+               online.admitted)
         .scalar_subquery().label("online_checkins")
     )
     query = (
@@ -279,6 +274,13 @@ def display_width(text: str) -> int:
 def write_xlsx(event: Event, rows, target: IO[bytes]) -> None:
     """Write the list as .xlsx to ``target``: bold frozen header, a column per session with check-in
     times, widths that fit, and a summary row. Written row by row (openpyxl's write-only mode)."""
+    # Imported here: openpyxl costs a worker ~19 MiB, and only exports need it.
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("签到名单"))
     titles = headers(event)

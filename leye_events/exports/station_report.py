@@ -3,8 +3,6 @@ from datetime import timedelta
 from typing import IO
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from ..accounts.models import SEEKER_CATEGORY_LABELS
 from ..cases import figures as fig
@@ -18,6 +16,8 @@ from .services import display_width
 def _sheet(workbook, title: str, header: list[str], rows: list[list]):
     sheet = workbook.create_sheet(title)
     sheet.append(header)
+    from openpyxl.styles import Font  # imported on use: only exports need openpyxl
+
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -39,6 +39,8 @@ def _share(value) -> str:
 def write_report(figures: fig.Figures, station, target: IO[bytes], breakdown=None) -> None:
     """Write the report: a summary sheet, events by kind, seekers by category and, for the district,
     one row per station. ``breakdown`` is a list of (station, Figures)."""
+    from openpyxl import Workbook  # imported on use: only exports need openpyxl
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     # figures.end is the exclusive end (midnight after the last day): show the last day itself.

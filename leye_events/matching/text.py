@@ -9,9 +9,6 @@ import logging
 import re
 import threading
 
-import jieba
-
-jieba.setLogLevel(logging.WARNING)
 _init_lock = threading.Lock()
 _ready = False
 
@@ -22,20 +19,27 @@ STOP_WORDS = frozenset("""
 _WORD = re.compile(r"[\w\u4e00-\u9fff]+")
 
 
-def _ensure_ready() -> None:
+def _ensure_ready():
+    """jieba, imported and initialized on first use (it costs a worker ~21 MiB; only matching needs it)."""
     global _ready
     if not _ready:
         with _init_lock:
             if not _ready:
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)
                 jieba.initialize()
                 _ready = True
+    import jieba
+
+    return jieba
 
 
 def tokens(text: str | None) -> list[str]:
     """The search tokens of ``text`` (repeats kept: BM25 counts them)."""
     if not text:
         return []
-    _ensure_ready()
+    jieba = _ensure_ready()
     result = []
     for word in jieba.lcut_for_search(text):
         word = word.strip().lower()

@@ -13,7 +13,6 @@ import zipfile
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 
 from ..accounts.models import SEEKER_CATEGORY_LABELS, Role, SeekerCategory, User
 from ..accounts.services import NAME_MAX_LENGTH, normalize_phone
@@ -95,6 +94,8 @@ def _csv_rows(data: bytes) -> list[list[str]]:
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook  # imported on use: only imports and exports need openpyxl
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):

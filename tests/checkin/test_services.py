@@ -149,7 +149,7 @@ def test_signals_for_attendance():
     event = open_event()
     registration = ticket(event)
     seen = []
-    with attendance_recorded.connected_to(lambda c: seen.append(("recorded", c.id))), \
+    with attendance_recorded.connected_to(lambda c, **facts: seen.append(("recorded", c.id))), \
             attendance_withdrawn.connected_to(lambda c: seen.append(("withdrawn", c.id))):
         outcome = scan(event, registration.ticket_code)
         scan(event, registration.ticket_code)  # a duplicate records nothing
