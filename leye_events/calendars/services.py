@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-import icalendar
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func
@@ -250,6 +249,8 @@ def build_calendar(name: str, items: Iterable[FeedItem], event_url: Callable[[Ev
 
     ``event_url(event)`` gives the absolute URL of an event's page (the caller knows the host).
     """
+    import icalendar  # imported on first use: only feed requests need it (~10 MiB per worker)
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -268,6 +269,8 @@ def build_calendar(name: str, items: Iterable[FeedItem], event_url: Callable[[Ev
 
 
 def _session_components(item: FeedItem, url: str):
+    import icalendar
+
     event = item.event
     stamp = item.stamp or event.updated_at
     several = len(event.sessions) > 1

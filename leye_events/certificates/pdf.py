@@ -5,8 +5,6 @@ searched and copied.
 """
 import io
 
-from fpdf import FPDF
-
 from ..booking.tickets import qr_png
 from ..sharing.fonts import cjk_font_path
 
@@ -21,6 +19,8 @@ def render_certificate(*, texts: dict, modules: list[str], verify_url: str) -> b
     ``texts`` holds the translated lines: ``heading``, ``intro`` (the sentence with the seeker's name and
     the workshop), ``modules_heading``, ``station``, ``issued``, ``verify``; ``modules`` one line per module.
     """
+    from fpdf import FPDF  # imported on first use: fpdf and fontTools cost every worker ~25 MiB otherwise
+
     pdf = FPDF(orientation="L", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_title(texts["heading"])
