@@ -77,11 +77,11 @@ def _require_secret_key(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from .accounts.auth import init_login
-    from .extensions import babel, csrf, db, limiter, migrate
+    from .extensions import babel, csrf, db, lazy_migration_commands, limiter
     from .i18n import select_locale
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    app.cli.add_command(lazy_migration_commands(app))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Shanghai")
     limiter.init_app(app)

@@ -9,7 +9,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, text
 
 from leye_events import create_app
-from leye_events.extensions import db
+from leye_events.extensions import db, init_migrations
 
 from .conftest import TEST_DATABASE_URL, is_postgres
 
@@ -45,6 +45,7 @@ def _schema_differences(url: str) -> list:
 
 def test_upgrade_builds_the_models_schema(fresh_database_url):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": fresh_database_url})
+    init_migrations(app)
     with app.app_context():
         upgrade(directory=MIGRATIONS)
         db.engine.dispose()
@@ -53,6 +54,7 @@ def test_upgrade_builds_the_models_schema(fresh_database_url):
 
 def test_downgrade_to_base_and_back(fresh_database_url):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": fresh_database_url})
+    init_migrations(app)
     with app.app_context():
         upgrade(directory=MIGRATIONS)
         downgrade(directory=MIGRATIONS, revision="base")

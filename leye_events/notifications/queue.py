@@ -13,8 +13,6 @@ minute (retries, held SMS, reminders).
 import os
 
 from flask import Flask, current_app, has_app_context
-from huey import MemoryHuey, RedisHuey, SqliteHuey, crontab
-from huey.consumer import Consumer
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -30,6 +28,7 @@ EXTENSION = "leye_notify_queue"
 def make_huey(app: Flask):
     """The huey instance for ``NOTIFY_QUEUE_URL``: ``redis://…``, ``memory://`` (tests), or empty for a
     SQLite file ``instance/notify-queue.sqlite3``."""
+    from huey import MemoryHuey, RedisHuey, SqliteHuey
     url = app.config.get("NOTIFY_QUEUE_URL") or ""
     if url.startswith(("redis://", "rediss://", "unix://")):
         return RedisHuey("leye-notify", url=url)
@@ -48,8 +47,28 @@ def run_once(app: Flask, now=None) -> dict:
         return {"reminders": reminders, "feedback_requests": feedback_requests, **report.__dict__}
 
 
+class LazyQueue(dict):
+    """``{"huey": …, "deliver": …}`` of an app, made on first use: huey (with redis) costs every web worker
+    ~8 MiB that check-ins and pages never need."""
+
+    def __init__(self, app: Flask):
+        super().__init__()
+        self._app = app
+
+    def __missing__(self, key):
+        self.update(_make_queue(self._app))
+        return self[key]
+
+
 def init_queue(app: Flask) -> None:
-    """Create the queue and its tasks for ``app``; wake the worker after each commit that wrote messages."""
+    """Give ``app`` its queue (made on first use); the worker is woken after each commit that wrote messages."""
+    app.extensions[EXTENSION] = LazyQueue(app)
+
+
+def _make_queue(app: Flask) -> dict:
+    """The huey instance and its tasks for ``app``."""
+    from huey import crontab
+
     huey = make_huey(app)
 
     @huey.task(name="notify.deliver")
@@ -61,7 +80,7 @@ def init_queue(app: Flask) -> None:
     def tick():
         run_once(app)
 
-    app.extensions[EXTENSION] = {"huey": huey, "deliver": deliver}
+    return {"huey": huey, "deliver": deliver}
 
 
 def queue_of(app: Flask):
@@ -84,20 +103,24 @@ def _forget_flag(session: Session, previous_transaction) -> None:
     session.info.pop(QUEUE_FLAG, None)
 
 
-class EmbeddedConsumer(Consumer):
-    """A consumer that runs as threads inside the web process (``make run``): the web server keeps
+def embedded_consumer(huey, **options):
+    """A huey consumer that runs as threads inside the web process (``make run``): the web server keeps
     its own signal handling."""
+    from huey.consumer import Consumer
 
-    def _set_signal_handlers(self):
-        pass
+    class EmbeddedConsumer(Consumer):
+        def _set_signal_handlers(self):
+            pass
+
+    return EmbeddedConsumer(huey, **options)
 
 
-def start_embedded_consumer(app: Flask) -> Consumer:
-    consumer = EmbeddedConsumer(queue_of(app), workers=1, worker_type="thread", periodic=True)
+def start_embedded_consumer(app: Flask):
+    consumer = embedded_consumer(queue_of(app), workers=1, worker_type="thread", periodic=True)
     consumer.start()
     app.logger.info("notification worker started in-process")
     return consumer
 
 
-def consumer_for(app: Flask, workers: int) -> Consumer:
+def consumer_for(app: Flask, workers: int):
     return queue_of(app).create_consumer(workers=workers, worker_type="thread", periodic=True)

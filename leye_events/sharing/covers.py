@@ -3,18 +3,23 @@
 Files live in ``COVER_STORAGE_DIR`` (default ``instance/covers``), which may point at any mounted
 directory shared by the app servers; the event row keeps only the file name.
 """
+from __future__ import annotations
+
 import io
 import os
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..accounts.auth import can_manage_station
 from ..core.errors import Forbidden, ServiceError
 from ..events.models import Event
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 BANNER_SIZE = (1080, 405)
 MIN_SIDE = 320
@@ -38,6 +43,8 @@ def cover_path(event: Event) -> Path | None:
 
 
 def open_cover(event: Event) -> Image.Image | None:
+    from PIL import Image  # Pillow is imported on first use: pages and check-ins never need it
+
     path = cover_path(event)
     return Image.open(path) if path else None
 
@@ -48,6 +55,8 @@ def _checked_image(data: bytes) -> Image.Image:
     invalid = ServiceError("invalid_image", _("请上传 JPG、PNG 或 WebP 图片，至少 %(n)d×%(n)d 像素。", n=MIN_SIDE),
                            field="cover")
     too_large = ServiceError("image_too_large", _("图片像素过多，请缩小或截图后再上传。"), field="cover")
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     try:
         probe = Image.open(io.BytesIO(data))
         if probe.format not in ACCEPTED_FORMATS:
@@ -70,6 +79,8 @@ def save_cover(event: Event, data: bytes, *, actor) -> Event:
     """Check, crop to a banner and store the cover; the previous file is removed. Caller commits."""
     if not can_manage_station(actor, event.station_id):
         raise Forbidden("forbidden", _("只有本乐业空间的组织者可以修改活动。"))
+    from PIL import Image, ImageOps
+
     banner = ImageOps.fit(_checked_image(data), BANNER_SIZE, method=Image.LANCZOS)
     name = f"event-{event.id}-{secrets.token_hex(8)}.jpg"
     banner.save(storage_dir() / name, format="JPEG", quality=85, optimize=True)

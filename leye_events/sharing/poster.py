@@ -2,15 +2,19 @@
 
 Drawn with Pillow and the vendored CJK font, so it looks the same on every server.
 """
+from __future__ import annotations
+
 import io
 from functools import lru_cache
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from ..booking.tickets import qr_png
 from ..core.friendly import friendly_span
 from ..events.models import Event
 from .fonts import cjk_font_path
+
+if TYPE_CHECKING:
+    from PIL import Image, ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 1080, 1440
 MARGIN = 72
@@ -23,6 +27,8 @@ MAX_SESSION_LINES = 4
 
 @lru_cache(maxsize=32)
 def _font(path: str, size: int) -> ImageFont.FreeTypeFont:
+    from PIL import ImageFont  # Pillow is imported on first use: pages and check-ins never need it
+
     return ImageFont.truetype(path, size)
 
 
@@ -78,6 +84,8 @@ def render_poster(event: Event, event_url: str, *, labels: dict, locale="zh_CN",
     ``labels`` holds the translated words drawn on it (``kind``, ``venue``, ``station``, ``scan``,
     ``brand``); ``event_url`` is what the QR code holds; ``cover`` is drawn as a banner when given.
     """
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     draw = ImageDraw.Draw(image)
     top = 0
@@ -124,6 +132,8 @@ def _draw_facts(draw: ImageDraw.ImageDraw, event: Event, labels: dict, locale, y
 
 
 def _draw_qr(image: Image.Image, draw: ImageDraw.ImageDraw, event_url: str, labels: dict) -> None:
+    from PIL import Image
+
     size = 340
     qr = Image.open(io.BytesIO(qr_png(event_url))).convert("RGB").resize((size, size), Image.NEAREST)
     left, top = WIDTH - MARGIN - size, HEIGHT - MARGIN - size

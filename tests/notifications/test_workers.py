@@ -15,7 +15,7 @@ from leye_events.events import services as events
 from leye_events.extensions import db
 from leye_events.notifications.delivery import deliver_due
 from leye_events.notifications.models import Channel, DeliveryStatus, Notification, NotificationKind
-from leye_events.notifications.queue import EXTENSION, EmbeddedConsumer, init_queue
+from leye_events.notifications.queue import EXTENSION, embedded_consumer, init_queue
 from leye_events.notifications.services import Message, notify
 
 from ..booking.test_concurrency import configured
@@ -111,7 +111,7 @@ def redis_queue(app):
 def test_a_commit_enqueues_on_redis_and_a_consumer_delivers(app, gateway, redis_queue):
     cancel_event_with_registrants(2)
     assert redis_queue.pending_count() == 1  # the commit woke the worker through Redis
-    consumer = EmbeddedConsumer(redis_queue, workers=1, worker_type="thread", periodic=False)
+    consumer = embedded_consumer(redis_queue, workers=1, worker_type="thread", periodic=False)
     consumer.start()
     try:
         deadline = datetime.now(UTC).timestamp() + 10

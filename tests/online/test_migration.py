@@ -4,7 +4,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect
 
 from leye_events import create_app
-from leye_events.extensions import db
+from leye_events.extensions import db, init_migrations
 
 from ..test_migrations import MIGRATIONS, fresh_database_url  # noqa: F401  (the fixture)
 
@@ -20,6 +20,7 @@ def method_check(url: str) -> str:
 
 def test_the_online_method_is_allowed_after_upgrade_only(fresh_database_url):  # noqa: F811
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": fresh_database_url})
+    init_migrations(app)
     with app.app_context():
         upgrade(directory=MIGRATIONS)
         db.engine.dispose()
