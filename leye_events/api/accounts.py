@@ -9,7 +9,7 @@ from ..accounts import services as accounts
 from ..core.db import unit_of_work
 from ..core.errors import Conflict, ServiceError
 from ..core.timeutil import utcnow
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..notifications import sms_codes
 from . import bodies as p
 from . import bp
@@ -103,16 +103,16 @@ def sign_up_seeker():
     }
     if by_code:  # the code proves the phone; the password is random until the person sets one
         values["phone"] = _spend_sms_code(body, spend=False)
-    user = accounts.signup_seeker(**values)
-    if by_code and sms_codes.use_code(values["phone"], body.sms_code, lock=False) is None:
-        db.session.rollback()  # used by a concurrent request a moment ago
-        raise ServiceError("invalid_code", _("验证码不正确或已过期，请重新获取。"), field="sms_code", status=401)
-    token = accounts.issue_token(user, "signup")
-    profile = profile_json(user)  # before the commit: it makes the calendar feed's token
     try:
-        db.session.commit()
+        with unit_of_work():
+            user = accounts.signup_seeker(**values)
+            if by_code and sms_codes.use_code(values["phone"], body.sms_code, lock=False) is None:
+                # used by a concurrent request a moment ago
+                raise ServiceError("invalid_code", _("验证码不正确或已过期，请重新获取。"), field="sms_code",
+                                   status=401)
+            token = accounts.issue_token(user, "signup")
+            profile = profile_json(user)  # before the commit: it makes the calendar feed's token
     except IntegrityError:  # the same phone or email signed up at the same moment
-        db.session.rollback()
         raise Conflict("phone_taken", _("该手机号或邮箱已注册，请直接登录。"), field="phone") from None
     return jsonify({**profile, "token": token}), 201
 

@@ -81,17 +81,23 @@ def _sign_in(form: SmsLoginForm):
     if phone is None or (user is not None and not user.active):
         form.sms_code.errors = [*form.sms_code.errors, _("验证码不正确或已过期，请重新获取。")]
         return None
-    if user is None:
-        user = accounts.signup_seeker(name=form.name.data, phone=phone, password=secrets.token_urlsafe(24),
-                                      consent=True)
-        if sms_codes.use_code(phone, form.sms_code.data, lock=False) is None:
-            db.session.rollback()
-            form.sms_code.errors = [*form.sms_code.errors, _("验证码不正确或已过期，请重新获取。")]
-            return None
-    else:
-        user.last_login_at = utcnow()
-    db.session.commit()
+    try:
+        with unit_of_work():
+            if user is None:
+                user = accounts.signup_seeker(name=form.name.data, phone=phone, password=secrets.token_urlsafe(24),
+                                              consent=True)
+                if sms_codes.use_code(phone, form.sms_code.data, lock=False) is None:
+                    raise _CodeUsedMeanwhile
+            else:
+                user.last_login_at = utcnow()
+    except _CodeUsedMeanwhile:
+        form.sms_code.errors = [*form.sms_code.errors, _("验证码不正确或已过期，请重新获取。")]
+        return None
     return user
+
+
+class _CodeUsedMeanwhile(Exception):
+    """The SMS code was used by a concurrent request a moment ago: the sign-up is rolled back."""
 
 
 @bp.route("/login/sms", methods=["GET", "POST"])
