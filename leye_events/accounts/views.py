@@ -5,6 +5,7 @@ from flask_login import current_user, login_required, logout_user
 from sqlalchemy.exc import IntegrityError
 
 from ..calendars.links import personal_feed_url, webcal
+from ..core.db import unit_of_work
 from ..core.errors import ServiceError
 from ..core.urls import safe_next_url
 from ..extensions import db, limiter
@@ -48,20 +49,19 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         try:
-            user = services.signup_seeker(
-                name=form.name.data,
-                phone=form.phone.data,
-                password=form.password.data,
-                consent=form.consent.data is True,
-                email=form.email.data,
-                category=form.category.data,
-                school=form.school.data,
-                graduation_year=form.graduation_year.data,
-                station_slug=form.station.data,
-            )
-            db.session.commit()
+            with unit_of_work():
+                user = services.signup_seeker(
+                    name=form.name.data,
+                    phone=form.phone.data,
+                    password=form.password.data,
+                    consent=form.consent.data is True,
+                    email=form.email.data,
+                    category=form.category.data,
+                    school=form.school.data,
+                    graduation_year=form.graduation_year.data,
+                    station_slug=form.station.data,
+                )
         except ServiceError as error:
-            db.session.rollback()
             _field_error(form, error)
         except IntegrityError:
             # Two sign-ups with the same phone or email at the same moment: one wins.
@@ -86,8 +86,8 @@ def login():
         return _redirect_after_login()
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.login.data, form.password.data)
-        db.session.commit()  # failed-login count, lockout or last_login_at
+        with unit_of_work():  # failed-login count, lockout or last_login_at
+            user = services.authenticate(form.login.data, form.password.data)
         if user is None:
             form.form_errors.append(_("手机号/邮箱或密码不正确；多次输错后账号会暂时锁定，请稍后再试。"
                                       "如账号已停用，请联系乐业空间工作人员。"))
@@ -104,8 +104,8 @@ def logout():
         return redirect(url_for("events.home"))
     form = LogoutForm()
     if request.method == "POST" and form.validate_on_submit():
-        end_login_session(current_user._get_current_object())
-        db.session.commit()
+        with unit_of_work():
+            end_login_session(current_user._get_current_object())
         logout_user()
         flash(_("您已退出登录。"), "info")
         return redirect(url_for("events.home"))
@@ -118,16 +118,15 @@ def account():
     form = PasswordChangeForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user._get_current_object(), form.current_password.data, form.new_password.data)
-            db.session.commit()
+            with unit_of_work():
+                services.change_password(current_user._get_current_object(), form.current_password.data, form.new_password.data)
         except ServiceError as error:
-            db.session.rollback()
             _field_error(form, error)
         else:
             flash(_("密码已修改。"), "success")
             return redirect(url_for("accounts.account"))
-    feed_url = personal_feed_url(current_user)  # a seeker's feed token is made on first view
-    db.session.commit()
+    with unit_of_work():
+        feed_url = personal_feed_url(current_user)  # a seeker's feed token is made on first view
     return render_template("accounts/account.html", form=form, user=current_user, calendar_url=feed_url,
                            calendar_webcal=webcal(feed_url) if feed_url else None,
                            tokens=tokens_of(current_user))
@@ -137,8 +136,8 @@ def account():
 @login_required
 def end_other_sessions():
     """Log out every other browser of this account (its API tokens stay)."""
-    sessions.end_other_sessions(current_user._get_current_object(), revoke_tokens=False)
-    db.session.commit()
+    with unit_of_work():
+        sessions.end_other_sessions(current_user._get_current_object(), revoke_tokens=False)
     flash(_("已退出其他设备上的登录。"), "success")
     return redirect(url_for("accounts.account") + "#sessions")
 
@@ -146,8 +145,9 @@ def end_other_sessions():
 @bp.post("/account/tokens/<int:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int):
-    if sessions.revoke_token(current_user._get_current_object(), token_id):
-        db.session.commit()
+    with unit_of_work():
+        revoked = sessions.revoke_token(current_user._get_current_object(), token_id)
+    if revoked:
         flash(_("令牌已吊销，立即失效。"), "success")
     return redirect(url_for("accounts.account") + "#sessions")
 

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts import services
 from ..accounts.auth import roles_required
 from ..accounts.models import STAFF_ROLES, Role, User
+from ..core.db import unit_of_work
 from ..core.errors import ServiceError
 from ..extensions import db
 from ..stations.models import Station
@@ -53,25 +54,23 @@ def staff_create():
     form = StaffCreateForm()
     if form.validate_on_submit():
         try:
-            user = services.create_user(
-                role=form.role.data,
-                password=form.password.data,
-                name=form.name.data,
-                email=form.email.data,
-                phone=form.phone.data,
-                station_slug=form.station.data,
-                actor=current_user._get_current_object(),
-            )
-            db.session.commit()
+            with unit_of_work():
+                user = services.create_user(
+                    role=form.role.data,
+                    password=form.password.data,
+                    name=form.name.data,
+                    email=form.email.data,
+                    phone=form.phone.data,
+                    station_slug=form.station.data,
+                    actor=current_user._get_current_object(),
+                )
         except ServiceError as error:
-            db.session.rollback()
             field = getattr(form, error.field, None) if error.field else None
             if field is not None:
                 field.errors = [*field.errors, error.message]
             else:
                 form.form_errors.append(error.message)
         except IntegrityError:
-            db.session.rollback()
             form.form_errors.append(_("该手机号或邮箱已被其他账号使用。"))
         else:
             flash(_("已创建账号：%(name)s（%(role)s）", name=user.name, role=user.role_label), "success")
@@ -93,8 +92,8 @@ def staff_set_active(user_id: int):
     if user.id == current_user.id and not active:
         flash(_("不能停用自己的账号。"), "error")
         return redirect(url_for("admin.staff_list"))
-    services.set_active(user, active, actor=current_user._get_current_object())
-    db.session.commit()
+    with unit_of_work():
+        services.set_active(user, active, actor=current_user._get_current_object())
     if active:
         flash(_("已启用账号：%(name)s", name=user.name), "success")
     else:

@@ -6,9 +6,10 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts import services as accounts
+from ..core.db import unit_of_work
 from ..core.errors import Conflict, ServiceError
 from ..core.timeutil import utcnow
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..notifications import sms_codes
 from . import bodies as p
 from . import bp
@@ -37,12 +38,12 @@ def create_token():
     if "sms_code" in body.model_fields_set:
         user = _user_by_sms_code(body)
     else:
-        user = accounts.authenticate(_required(body, "login"), _required(body, "password"))
-        db.session.commit()  # failed-login count or lockout
+        with unit_of_work():  # failed-login count or lockout
+            user = accounts.authenticate(_required(body, "login"), _required(body, "password"))
     if user is None:
         raise ServiceError("invalid_credentials", _("账号或密码不正确。"), status=401)
-    token = accounts.issue_token(user, label if isinstance(label, str) else "api")
-    db.session.commit()
+    with unit_of_work():
+        token = accounts.issue_token(user, label if isinstance(label, str) else "api")
     return jsonify({"token": token})
 
 
@@ -59,8 +60,8 @@ def _required(body, name: str) -> str:
 def _spend_sms_code(body, *, spend: bool = True) -> str:
     """The phone whose code in ``body`` is right (and, with ``spend``, now spent); 401 ``invalid_code``
     otherwise."""
-    phone = sms_codes.use_code(_required(body, "phone"), _required(body, "sms_code"), spend=spend)
-    db.session.commit()  # a wrong guess counts even though the request fails
+    with unit_of_work():  # a wrong guess counts even though the request fails
+        phone = sms_codes.use_code(_required(body, "phone"), _required(body, "sms_code"), spend=spend)
     if phone is None:
         raise ServiceError("invalid_code", _("验证码不正确或已过期，请重新获取。"), field="sms_code", status=401)
     return phone
@@ -102,16 +103,16 @@ def sign_up_seeker():
     }
     if by_code:  # the code proves the phone; the password is random until the person sets one
         values["phone"] = _spend_sms_code(body, spend=False)
-    user = accounts.signup_seeker(**values)
-    if by_code and sms_codes.use_code(values["phone"], body.sms_code, lock=False) is None:
-        db.session.rollback()  # used by a concurrent request a moment ago
-        raise ServiceError("invalid_code", _("验证码不正确或已过期，请重新获取。"), field="sms_code", status=401)
-    token = accounts.issue_token(user, "signup")
-    profile = profile_json(user)  # before the commit: it makes the calendar feed's token
     try:
-        db.session.commit()
+        with unit_of_work():
+            user = accounts.signup_seeker(**values)
+            if by_code and sms_codes.use_code(values["phone"], body.sms_code, lock=False) is None:
+                # used by a concurrent request a moment ago
+                raise ServiceError("invalid_code", _("验证码不正确或已过期，请重新获取。"), field="sms_code",
+                                   status=401)
+            token = accounts.issue_token(user, "signup")
+            profile = profile_json(user)  # before the commit: it makes the calendar feed's token
     except IntegrityError:  # the same phone or email signed up at the same moment
-        db.session.rollback()
         raise Conflict("phone_taken", _("该手机号或邮箱已注册，请直接登录。"), field="phone") from None
     return jsonify({**profile, "token": token}), 201
 
@@ -121,6 +122,6 @@ def sign_up_seeker():
                operation_id="getMe")
 def me():
     """The caller's own profile."""
-    profile = profile_json(api_user())
-    db.session.commit()  # the calendar feed's token, made on first use
+    with unit_of_work():  # the calendar feed's token, made on first use
+        profile = profile_json(api_user())
     return jsonify(profile)

@@ -2,8 +2,8 @@
 from flask import request
 
 from ..booking.counts import seat_counts
+from ..core.db import unit_of_work
 from ..exports import responses, services
-from ..extensions import db
 from . import bp
 from .auth import api_user
 from .models import Attendance, AttendanceQuery
@@ -28,8 +28,8 @@ def event_attendance(event_id: int):
     query = request.context.query
     fmt, unmask = query.format or "json", query.unmask in ("1", "true")
     reason = request.args.get("reason")
-    event = services.authorize_export(event_id, user, fmt=fmt, unmask=unmask, reason=reason)
-    db.session.commit()
+    with unit_of_work():
+        event = services.authorize_export(event_id, user, fmt=fmt, unmask=unmask, reason=reason)
     if fmt == "json":
         return responses.json_response(event_json(event, seat_counts(event)), event, unmasked=unmask)
     filename = services.export_filename(event, fmt, unmasked=unmask)

@@ -6,6 +6,7 @@ from ..accounts.models import Role
 from ..booking import services
 from ..booking.models import Registration
 from ..booking.tickets import ticket_links
+from ..core.db import unit_of_work
 from ..core.errors import NotFound
 from ..core.timeutil import isoformat_local
 from ..extensions import db, limiter
@@ -49,9 +50,9 @@ def create_registration(event_id: int):
     Seekers. 409 already_registered; 422 registration_closed, not_eligible, event_full, invalid_attend.
     Optional body ``{"attend": "onsite"|"online"}`` (hybrid events take online registrants without limit;
     default: the event's usual way)."""
-    registration = services.register(event_id, api_user(), attend=request.context.json.attend)
-    body = registration_json(registration)  # before the commit expires what it reads
-    db.session.commit()
+    with unit_of_work():
+        registration = services.register(event_id, api_user(), attend=request.context.json.attend)
+        body = registration_json(registration)  # before the commit expires what it reads
     return jsonify(body), 201
 
 
@@ -77,6 +78,6 @@ def cancel_registration(registration_id: int):
     registration = db.session.get(Registration, registration_id)
     if registration is None:
         raise NotFound("not_found", _("找不到该报名。"))
-    registration = services.cancel(registration_id, actor=user, reason=request.context.json.reason or "")
-    db.session.commit()
+    with unit_of_work():
+        registration = services.cancel(registration_id, actor=user, reason=request.context.json.reason or "")
     return jsonify(registration_json(registration))

@@ -8,10 +8,10 @@ from ..accounts.models import Role
 from ..accounts.services import station_by_slug
 from ..cases import access, operations, timeline
 from ..cases import figures as fig
+from ..core.db import unit_of_work
 from ..core.errors import Forbidden
 from ..core.masking import mask_phone
 from ..core.timeutil import isoformat_local, utcnow
-from ..extensions import db
 from ..outreach import figures as outreach_figures
 from . import bp
 from .auth import api_user, require_roles
@@ -71,9 +71,9 @@ def get_case(seeker_id: int):
 
     Organizers get it without notes. The phone is masked. Every view is audited."""
     viewer = api_user()
-    case = operations.open_case_of_seeker(seeker_id, viewer)
-    body = case_json(case, viewer)
-    db.session.commit()  # the audit entry of the view (and a case created on first sight)
+    with unit_of_work():  # the audit entry of the view (and a case created on first sight)
+        case = operations.open_case_of_seeker(seeker_id, viewer)
+        body = case_json(case, viewer)
     return jsonify(body)
 
 

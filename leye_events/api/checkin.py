@@ -7,9 +7,8 @@ from ..booking.models import Registration
 from ..checkin import services
 from ..checkin.models import CheckInMethod
 from ..checkin.presenters import outcome_json, roster_json
-from ..core.db import get_row
+from ..core.db import get_row, unit_of_work
 from ..core.errors import NotFound, ServiceError
-from ..extensions import db
 from . import bodies as p
 from . import bp
 from .auth import api_user, require_roles, via_session
@@ -76,9 +75,9 @@ def create_checkin():
         code, method = _code_of_registration(body, staff), CheckInMethod.MANUAL
     else:
         code, method = None, CheckInMethod.MANUAL if body.method == "manual" else CheckInMethod.QR
-    outcome = services.check_in(scan_from(body, method, code), staff=staff)
-    body = outcome_json(outcome)  # before the commit expires what it reads (the ticket's lock is uncontended)
-    db.session.commit()
+    with unit_of_work():
+        outcome = services.check_in(scan_from(body, method, code), staff=staff)
+        body = outcome_json(outcome)  # before the commit expires what it reads (the ticket's lock is uncontended)
     return jsonify(body)
 
 
@@ -99,14 +98,13 @@ def create_checkins_batch():
     results = []
     for item in scans:
         try:
-            scan = scan_from(item, CheckInMethod.OFFLINE)
-            if not scan.nonce:
-                raise ServiceError("missing_field", _("离线扫码须带 nonce。"), field="nonce", status=400)
-            outcome = services.check_in(scan, staff=staff)
-            results.append(outcome_json(outcome))
-            db.session.commit()
+            with unit_of_work():
+                scan = scan_from(item, CheckInMethod.OFFLINE)
+                if not scan.nonce:
+                    raise ServiceError("missing_field", _("离线扫码须带 nonce。"), field="nonce", status=400)
+                outcome = services.check_in(scan, staff=staff)
+                results.append(outcome_json(outcome))
         except ServiceError as error:
-            db.session.rollback()
             response, status = api_error_response(error)
             results.append({**response.get_json(), "status": status})
     return jsonify({"results": results})
@@ -119,10 +117,10 @@ def create_checkins_batch():
 def roster(event_id: int):
     """Roster for offline scanning: door staff and up, of the event's station. Every download is audited."""
     staff = api_user()
-    event = services.door_event(event_id, staff)
-    body = roster_json(event)
-    services.record_roster_read(event, staff=staff, via="door" if via_session() else "api")
-    db.session.commit()
+    with unit_of_work():
+        event = services.door_event(event_id, staff)
+        body = roster_json(event)
+        services.record_roster_read(event, staff=staff, via="door" if via_session() else "api")
     response = jsonify(body)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -138,6 +136,6 @@ def undo_checkin(checkin_id: int):
     Door staff and up, of the event's station, while the session's door is open; after it has closed, an
     organizer of the station or an admin, with a reason (403 door_closed, 422 reason_required). The entry stays
     in the log, marked undone; every undo is audited."""
-    checkin = services.undo(checkin_id, staff=api_user(), reason=request.context.json.reason or "")
-    db.session.commit()
+    with unit_of_work():
+        checkin = services.undo(checkin_id, staff=api_user(), reason=request.context.json.reason or "")
     return jsonify({"checkin_id": checkin.id, "undone": True})

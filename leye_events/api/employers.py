@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func
 
 from ..accounts.models import Role
+from ..core.db import unit_of_work
 from ..core.errors import NotFound
 from ..core.masking import mask_phone
 from ..core.timeutil import isoformat_local
@@ -131,8 +132,8 @@ def create_employer():
 
     Organizers, counselors (of the employer's station) and admins. 409 employer_exists for a known name or
     credit code; 422 invalid_credit_code."""
-    employer = services.create_employer(body_values(request.context.json), actor=api_user())
-    db.session.commit()
+    with unit_of_work():
+        employer = services.create_employer(body_values(request.context.json), actor=api_user())
     return jsonify(employer_json(employer)), 201
 
 
@@ -164,8 +165,8 @@ def get_employer(employer_id: int):
 def update_employer(employer_id: int):
     """Change an employer: organizers, counselors (of the employer's station) and admins."""
     employer = services.employer_or_404(employer_id)
-    services.update_employer(employer, body_values(request.context.json), actor=api_user())
-    db.session.commit()
+    with unit_of_work():
+        services.update_employer(employer, body_values(request.context.json), actor=api_user())
     return jsonify(employer_json(employer))
 
 
@@ -178,9 +179,9 @@ def create_employer_account(employer_id: int):
     """Create an employer account: organizers, counselors (of the employer's station) and admins."""
     body = request.context.json
     employer = services.employer_or_404(employer_id)
-    user = services.create_employer_account(employer, actor=api_user(), email=body.email, name=body.name,
-                                            password=body.password, phone=body.phone or None)
-    db.session.commit()
+    with unit_of_work():
+        user = services.create_employer_account(employer, actor=api_user(), email=body.email, name=body.name,
+                                                password=body.password, phone=body.phone or None)
     return jsonify({"id": user.id, "role": user.role.value, "name": user.name, "email": user.email,
                     "phone": user.masked_phone or None, "employer_id": employer.id}), 201
 
@@ -195,9 +196,9 @@ def create_visit(employer_id: int):
     employer = services.employer_or_404(employer_id)
     if body.visited_on is None:
         raise p.missing_field("visited_on")
-    visit = services.record_visit(employer, actor=api_user(), visited_on=body.visited_on,
-                                  visitors=body.visitors or "", agreed=body.agreed or "")
-    db.session.commit()
+    with unit_of_work():
+        visit = services.record_visit(employer, actor=api_user(), visited_on=body.visited_on,
+                                      visitors=body.visitors or "", agreed=body.agreed or "")
     return jsonify(visit_json(visit)), 201
 
 
@@ -223,8 +224,8 @@ def create_post(employer_id: int):
     Counts as 岗位开发. 409 post_exists for a title the employer already has."""
     user = api_user()
     employer = services.visible_employer(employer_id, user)
-    post = services.create_post(employer, body_values(request.context.json), actor=user)
-    db.session.commit()
+    with unit_of_work():
+        post = services.create_post(employer, body_values(request.context.json), actor=user)
     return jsonify(post_json(post)), 201
 
 
@@ -236,8 +237,8 @@ def update_post(post_id: int):
     """Change a post: staff of the station, or the employer."""
     user = api_user()
     post = services.visible_post(post_id, user)
-    services.update_post(post, body_values(request.context.json), actor=user)
-    db.session.commit()
+    with unit_of_work():
+        services.update_post(post, body_values(request.context.json), actor=user)
     return jsonify(post_json(post))
 
 
@@ -290,9 +291,9 @@ def set_booth(event_id: int):
     booth."""
     body = request.context.json
     event = services.event_or_404(event_id)
-    booth = services.set_booth(event, employer_id=body.employer_id, booth=body.booth or "", post_ids=body.post_ids,
-                               actor=api_user())
-    db.session.commit()
+    with unit_of_work():
+        booth = services.set_booth(event, employer_id=body.employer_id, booth=body.booth or "", post_ids=body.post_ids,
+                                   actor=api_user())
     return jsonify(booth_json(booth)), 201
 
 
@@ -328,17 +329,17 @@ def create_interview_slots(event_id: int):
     else:
         employer_id = user.employer_id
     when = _("时间须为带时区偏移的 ISO 8601 格式，例如 2026-12-03T14:00:00+08:00。")
-    if "from_" in sent or "minutes" in sent:
-        slots = interviews.add_run(
-            event, employer_id=employer_id, actor=user, start=_required(body, "from_", when),
-            end=_required(body, "to", when), minutes=_required(body, "minutes", _("此字段应为整数。")),
-            parallel=1 if body.parallel is None else body.parallel, post_id=body.post_id)
-    else:
-        slots = [interviews.add_slot(
-            event, employer_id=employer_id, actor=user, starts_at=_required(body, "starts_at", when),
-            ends_at=_required(body, "ends_at", when), capacity=1 if body.capacity is None else body.capacity,
-            post_id=body.post_id)]
-    db.session.commit()
+    with unit_of_work():
+        if "from_" in sent or "minutes" in sent:
+            slots = interviews.add_run(
+                event, employer_id=employer_id, actor=user, start=_required(body, "from_", when),
+                end=_required(body, "to", when), minutes=_required(body, "minutes", _("此字段应为整数。")),
+                parallel=1 if body.parallel is None else body.parallel, post_id=body.post_id)
+        else:
+            slots = [interviews.add_slot(
+                event, employer_id=employer_id, actor=user, starts_at=_required(body, "starts_at", when),
+                ends_at=_required(body, "ends_at", when), capacity=1 if body.capacity is None else body.capacity,
+                post_id=body.post_id)]
     return jsonify({"slots": [slot_json(s, 0) for s in slots]}), 201
 
 
@@ -363,8 +364,8 @@ def book_interview(slot_id: int):
     Seekers with a confirmed registration for the event (422 not_registered). 409 already_booked: a booked slot
     of the same employer at this event, or one overlapping in time. 422 slot_full, slot_closed. Never overbooked
     under a rush."""
-    booking = interviews.book(slot_id, api_user())
-    db.session.commit()
+    with unit_of_work():
+        booking = interviews.book(slot_id, api_user())
     return jsonify(booking_json(booking)), 201
 
 
@@ -373,8 +374,8 @@ def book_interview(slot_id: int):
                tags=["employers"], operation_id="cancelInterviewBooking")
 def cancel_interview_booking(booking_id: int):
     """Cancel an interview booking: the seeker, the employer, staff of the event's station; frees the seat."""
-    booking = interviews.cancel_booking(interviews.booking_or_404(booking_id), actor=api_user())
-    db.session.commit()
+    with unit_of_work():
+        booking = interviews.cancel_booking(interviews.booking_or_404(booking_id), actor=api_user())
     return jsonify(booking_json(booking))
 
 
@@ -401,8 +402,8 @@ def apply_to_post(post_id: int):
     body = request.context.json
     user = api_user()
     post = services.visible_post(post_id, user)
-    application = applications.apply(post, user, share_profile=body.share_profile, event_id=body.event_id)
-    db.session.commit()
+    with unit_of_work():
+        application = applications.apply(post, user, share_profile=body.share_profile, event_id=body.event_id)
     return jsonify(application_json(application)), 201
 
 
@@ -433,6 +434,6 @@ def record_application_result(application_id: int):
     body = request.context.json
     user = api_user()
     application = applications.application_or_404(application_id)
-    applications.record_result(application, body.result, actor=user, note=body.note or "")
-    db.session.commit()
+    with unit_of_work():
+        applications.record_result(application, body.result, actor=user, note=body.note or "")
     return jsonify(application_json(application, user))

@@ -7,6 +7,7 @@ from ..accounts.auth import is_staff_of_station
 from ..accounts.models import Role
 from ..accounts.services import station_by_slug
 from ..booking.counts import seat_counts, seat_counts_for
+from ..core.db import unit_of_work
 from ..core.errors import NotFound, ServiceError
 from ..events import services
 from ..events.models import Event, EventKind, EventMode, EventStatus
@@ -100,8 +101,8 @@ def create_event():
         station = user.station
     sessions = values.pop("sessions")
     status = values.pop("status", EventStatus.DRAFT)
-    event = services.create_event(actor=user, station=station, sessions=sessions, status=status, **values)
-    db.session.commit()
+    with unit_of_work():
+        event = services.create_event(actor=user, station=station, sessions=sessions, status=status, **values)
     response = jsonify(event_json(event, seat_counts(event), staff_view=_staff_view(event)))
     response.headers["Location"] = url_for("api.get_event", event_id=event.id, _external=True)
     return response, 201
@@ -116,8 +117,8 @@ def update_event(event_id: int):
     event = _event_or_404(event_id)
     values = _event_values(request.context.json, event)
     sessions = values.pop("sessions", None)
-    services.update_event(event, actor=api_user(), sessions=sessions, **values)
-    db.session.commit()
+    with unit_of_work():
+        services.update_event(event, actor=api_user(), sessions=sessions, **values)
     return jsonify(event_json(event, seat_counts(event), staff_view=_staff_view(event)))
 
 
@@ -128,8 +129,8 @@ def update_event(event_id: int):
 def cancel_event(event_id: int):
     """Cancel an event; its registrants are told. Body: ``{"reason"?: "..."}``."""
     event = _event_or_404(event_id)
-    services.cancel_event(event, actor=api_user(), reason=request.context.json.reason or "")
-    db.session.commit()
+    with unit_of_work():
+        services.cancel_event(event, actor=api_user(), reason=request.context.json.reason or "")
     return jsonify(event_json(event, seat_counts(event), staff_view=_staff_view(event)))
 
 

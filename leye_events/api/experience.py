@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 
 from ..accounts.models import Role
 from ..certificates import services as certificates
+from ..core.db import unit_of_work
 from ..core.errors import NotFound
 from ..core.timeutil import isoformat_local
 from ..events.models import Event
@@ -70,9 +71,9 @@ def give_feedback(registration_id: int):
     The seeker of the registration, after attending at least one session (422 `not_attended` before).
     400 `invalid_rating` or `invalid_comment` for values outside the schema."""
     body = request.context.json
-    item, created = feedback.give_feedback(registration_id, seeker=api_user(), rating=body.rating,
-                                           comment=body.comment)
-    db.session.commit()
+    with unit_of_work():
+        item, created = feedback.give_feedback(registration_id, seeker=api_user(), rating=body.rating,
+                                               comment=body.comment)
     return jsonify(feedback_json(item)), 201 if created else 200
 
 

@@ -3,10 +3,10 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from ..accounts.models import Role
+from ..core.db import unit_of_work
 from ..core.errors import Forbidden
 from ..core.masking import mask_name, mask_phone
 from ..core.timeutil import isoformat_local
-from ..extensions import db
 from ..matching import referrals, services
 from . import bp
 from .auth import api_user, require_roles
@@ -52,9 +52,9 @@ def get_seeker_matches(seeker_id: int):
 
     jieba + BM25 on skills and wished posts, plus category, education, graduation year, place and salary;
     closed posts never appear."""
-    matches = services.matches_for_seeker(seeker_id, viewer=api_user(), limit=request.context.query.limit or 20)
-    body = {"matches": [{"post": post_json(m.post), "score": m.score, "reasons": m.reasons} for m in matches]}
-    db.session.commit()  # a case opened on first sight
+    with unit_of_work():  # a case opened on first sight
+        matches = services.matches_for_seeker(seeker_id, viewer=api_user(), limit=request.context.query.limit or 20)
+        body = {"matches": [{"post": post_json(m.post), "score": m.score, "reasons": m.reasons} for m in matches]}
     return jsonify(body)
 
 
@@ -106,8 +106,8 @@ def patch_profile(seeker_id: int):
     """Change the matching profile (any subset of its fields; null clears): the seeker, counselors of their
     station."""
     values = body_values(request.context.json)
-    profile = services.update_profile(services.seeker_or_404(seeker_id), actor=api_user(), **values)
-    db.session.commit()
+    with unit_of_work():
+        profile = services.update_profile(services.seeker_or_404(seeker_id), actor=api_user(), **values)
     return jsonify(profile_json(profile))
 
 
@@ -132,9 +132,9 @@ def post_referral(seeker_id: int):
 
     Counselors of the seeker's station. 409 `post_not_open`, `already_referred`. Written on the case."""
     body = request.context.json
-    referral = referrals.refer(seeker_id, actor=api_user(), post_id=body.post_id, consent=body.consent,
-                               note=body.note)
-    db.session.commit()
+    with unit_of_work():
+        referral = referrals.refer(seeker_id, actor=api_user(), post_id=body.post_id, consent=body.consent,
+                                   note=body.note)
     return jsonify(referral_json(referral)), 201
 
 
@@ -149,9 +149,9 @@ def post_referral_result(referral_id: int):
     As for applications; written on the case; `hired` records the employment outcome (once). 409
     `already_hired`."""
     body = request.context.json
-    referral = referrals.set_result(referral_id, actor=api_user(), result=body.result, note=body.note,
-                                    start_date=body.start_date)
-    db.session.commit()
+    with unit_of_work():
+        referral = referrals.set_result(referral_id, actor=api_user(), result=body.result, note=body.note,
+                                        start_date=body.start_date)
     return jsonify(referral_json(referral))
 
 

@@ -3,8 +3,9 @@ from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 
 from ..accounts.models import Role
+from ..core.db import unit_of_work
 from ..core.timeutil import isoformat_local
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..matching.services import update_profile
 from ..notifications import services as notifications
 from ..notifications import sms_codes
@@ -51,8 +52,8 @@ def my_notifications():
                operation_id="readNotification")
 def read_notification(notification_id: int):
     """Mark one inbox message read."""
-    notification = notifications.mark_read(api_user(), p.check_id(notification_id))
-    db.session.commit()
+    with unit_of_work():
+        notification = notifications.mark_read(api_user(), p.check_id(notification_id))
     return jsonify(notification_json(notification))
 
 
@@ -69,11 +70,11 @@ def update_me():
     profile = {name: values.pop(name) for name in PROFILE_FIELDS if name in values}
     if profile and user.role != Role.SEEKER:
         raise p.invalid_field(sorted(profile)[0], _("不支持的字段。"))
-    notifications.set_preferences(user, **values)
-    if profile:
-        update_profile(user, actor=user, **profile)
-    profile = profile_json(user)
-    db.session.commit()
+    with unit_of_work():
+        notifications.set_preferences(user, **values)
+        if profile:
+            update_profile(user, actor=user, **profile)
+        profile = profile_json(user)
     return jsonify(profile)
 
 
@@ -87,6 +88,6 @@ def send_sms_code():
     The code is valid 5 minutes, usable once, for `POST /auth/token` `{phone, sms_code}` or `POST /seekers`
     with `sms_code` instead of `password`. At most one code a minute per phone (429 `too_soon`, also with the
     rate limiter off); limited per address too."""
-    sms_codes.request_code(request.context.json.phone)
-    db.session.commit()
+    with unit_of_work():
+        sms_codes.request_code(request.context.json.phone)
     return jsonify({"sent": True, "expires_in": int(sms_codes.CODE_LIFETIME.total_seconds())}), 202

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 
 from ..booking import services
 from ..booking.models import Registration
+from ..core.db import unit_of_work
 from ..core.errors import NotFound
 from ..extensions import db
 from . import bodies as p
@@ -29,6 +30,6 @@ def switch_attend(registration_id: int):
     attend = request.context.json.attend
     if db.session.get(Registration, p.check_id(registration_id)) is None:
         raise NotFound("not_found", _("报名记录不存在。"))
-    registration = services.switch_attend(registration_id, attend, actor=user)
-    db.session.commit()
+    with unit_of_work():
+        registration = services.switch_attend(registration_id, attend, actor=user)
     return jsonify(registration_json(registration))

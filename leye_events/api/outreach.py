@@ -6,10 +6,10 @@ from flask_babel import gettext as _
 
 from ..accounts.models import Role
 from ..audit.services import clean_reason, record
+from ..core.db import unit_of_work
 from ..core.errors import Forbidden, ServiceError
 from ..core.masking import mask_name, mask_phone
 from ..core.timeutil import isoformat_local, utcnow
-from ..extensions import db
 from ..outreach import imports, services
 from . import bp
 from .auth import api_user, require_roles
@@ -52,8 +52,8 @@ def import_outreach_list():
     if request.args.get("preview") in ("1", "true"):
         report = imports.preview(upload.filename, data, actor=user)
         return jsonify({**report.as_json(), "preview": True})
-    report = imports.import_list(upload.filename, data, actor=user)
-    db.session.commit()
+    with unit_of_work():
+        report = imports.import_list(upload.filename, data, actor=user)
     return jsonify({**report.as_json(), "preview": False})
 
 
@@ -87,11 +87,11 @@ def get_call_list():
     user = api_user()
     unmask = request.args.get("unmask") == "1"
     reason = clean_reason(request.args.get("reason")) if unmask else None
-    items = services.call_list(user)
-    if unmask:
-        record("outreach.calls_unmasked", user, actor=user, station_id=user.station_id, count=len(items),
-               reason=reason)
-    db.session.commit()  # cases of no-shows created on first sight, the audit entry
+    with unit_of_work():  # cases of no-shows created on first sight, the audit entry
+        items = services.call_list(user)
+        if unmask:
+            record("outreach.calls_unmasked", user, actor=user, station_id=user.station_id, count=len(items),
+                   reason=reason)
     return jsonify({"calls": [call_item_json(item, unmask=unmask) for item in items]})
 
 
@@ -102,9 +102,9 @@ def get_call_list():
 def post_contact(seeker_id: int):
     """Log a contact with a seeker or prospect of the caller's station; also written on the case's timeline."""
     body = request.context.json
-    contact = services.log_contact(seeker_id, actor=api_user(), channel=body.channel, result=body.result,
-                                   note=body.note, next_contact_on=body.next_contact_on)
-    db.session.commit()
+    with unit_of_work():
+        contact = services.log_contact(seeker_id, actor=api_user(), channel=body.channel, result=body.result,
+                                       note=body.note, next_contact_on=body.next_contact_on)
     return jsonify({
         "id": contact.id, "case_id": contact.case_id, "channel": contact.channel.value,
         "result": contact.result.value, "note": contact.note or None,

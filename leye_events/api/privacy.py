@@ -3,8 +3,8 @@ from flask import current_app, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from ..accounts.models import Role
+from ..core.db import unit_of_work
 from ..core.errors import ServiceError
-from ..extensions import db
 from ..privacy import audit_log
 from ..privacy import services as privacy
 from ..privacy.export_file import export_response
@@ -23,8 +23,8 @@ _ERASED = answers(202, ErasureReport, "What was done", errors=(400, 401, 403, 42
                operation_id="exportMe")
 def export_me():
     """Everything held about the caller, as a JSON file (Content-Disposition: attachment). Audited."""
-    data = privacy.export_personal_data(api_user())
-    db.session.commit()
+    with unit_of_work():
+        data = privacy.export_personal_data(api_user())
     return export_response(data)
 
 
@@ -36,8 +36,8 @@ def _erase(reason: str):
         raise ServiceError("sms_code_unavailable", _("暂不支持短信验证码确认，请使用密码。"), field="sms_code")
     if password is None:
         raise p.missing_field("password")
-    report = privacy.erase_person(user, password, reason=reason)
-    db.session.commit()
+    with unit_of_work():
+        report = privacy.erase_person(user, password, reason=reason)
     return jsonify(report.as_json()), 202
 
 
@@ -85,8 +85,8 @@ def list_audit_entries():
     page = query.page or 1
     max_size = current_app.config["API_MAX_PAGE_SIZE"]
     per_page = min(query.per_page or current_app.config["API_PAGE_SIZE"], max_size)
-    entries, total = audit_log.search(filters, page=page, per_page=per_page, viewer=api_user())
-    db.session.commit()
+    with unit_of_work():
+        entries, total = audit_log.search(filters, page=page, per_page=per_page, viewer=api_user())
     next_url = None
     if page * per_page < total and page < MAX_PAGE:
         args = {key: value for key, value in request.args.items() if key not in ("page", "per_page")}

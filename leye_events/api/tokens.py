@@ -4,9 +4,9 @@ from flask_babel import gettext as _
 
 from ..accounts.models import hash_token
 from ..accounts.sessions import revoke_token, tokens_of
+from ..core.db import unit_of_work
 from ..core.errors import NotFound
 from ..core.timeutil import isoformat_local
-from ..extensions import db
 from . import bp
 from .auth import api_user, bearer_token_from_request
 from .models import TokenList
@@ -33,7 +33,7 @@ def list_tokens():
 def delete_token(token_id: int):
     """Revoke one of the caller's tokens; it stops working at once. 204."""
     user = api_user()
-    if not revoke_token(user, token_id):
-        raise NotFound("not_found", _("找不到该令牌。"))
-    db.session.commit()
+    with unit_of_work():
+        if not revoke_token(user, token_id):
+            raise NotFound("not_found", _("找不到该令牌。"))
     return "", 204

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from ..accounts.auth import can_manage_station, roles_required
 from ..accounts.models import Role
 from ..checkin.attendance import attended_sessions
+from ..core.db import unit_of_work
 from ..core.errors import ServiceError
 from ..core.timeutil import utcnow
 from ..events import services as event_services
@@ -43,12 +44,11 @@ def register(event_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            registration = services.register(event.id, current_user, attend=request.form.get("attend") or None)
+            with unit_of_work():
+                registration = services.register(event.id, current_user, attend=request.form.get("attend") or None)
         except ServiceError as error:
-            db.session.rollback()
             flash(error.message, "error")
             return redirect(url_for("events.detail", event_id=event_id))
-        db.session.commit()
         if registration.status == RegistrationStatus.CONFIRMED and registration.attends_online:
             flash(_("报名成功！活动开始前 15 分钟起，可在电子票页点“进入直播间”线上参加。"), "success")
         elif registration.status == RegistrationStatus.CONFIRMED:
@@ -99,12 +99,11 @@ def cancel(registration_id: int):
         return redirect(_after_cancel_url(registration, own))
     if form.validate_on_submit():
         try:
-            services.cancel(registration.id, actor=current_user, reason=form.reason.data or "")
+            with unit_of_work():
+                services.cancel(registration.id, actor=current_user, reason=form.reason.data or "")
         except ServiceError as error:
-            db.session.rollback()
             flash(error.message, "error")
             return redirect(_after_cancel_url(registration, own))
-        db.session.commit()
         flash(_("已取消报名。"), "success")
         return redirect(_after_cancel_url(registration, own))
     return render_template("booking/cancel.html", registration=registration, form=form, own=own)
@@ -189,13 +188,12 @@ def change_capacity(event_id: int):
         return redirect(url_for("booking.event_registrations", event_id=event.id))
     before = services.waitlist_length(event.id)
     try:
-        event_services.update_event(event, actor=current_user, capacity=form.capacity.data)
+        with unit_of_work():
+            event_services.update_event(event, actor=current_user, capacity=form.capacity.data)
     except ServiceError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("booking.event_registrations", event_id=event_id))
     promoted = before - services.waitlist_length(event.id)
-    db.session.commit()
     if promoted > 0:
         flash(_("名额已更新，%(n)d 位候补者已转为正式报名。", n=promoted), "success")
     else:
@@ -212,12 +210,11 @@ def close_registration(event_id: int):
         abort(403)
     if ConfirmForm().validate_on_submit():
         try:
-            event_services.close_registration_now(event, actor=current_user)
+            with unit_of_work():
+                event_services.close_registration_now(event, actor=current_user)
         except ServiceError as error:
-            db.session.rollback()
             flash(error.message, "error")
         else:
-            db.session.commit()
             flash(_("报名已提前截止。"), "success")
     return redirect(url_for("booking.event_registrations", event_id=event_id))
 

@@ -5,8 +5,8 @@ from flask_login import current_user, login_required
 from werkzeug.http import is_resource_modified
 
 from ..accounts.auth import is_staff_of_station
+from ..core.db import unit_of_work
 from ..core.errors import NotFound
-from ..extensions import db
 from . import links, services
 
 bp = Blueprint("calendars", __name__)
@@ -83,7 +83,7 @@ def personal_feed(token: str):
 @login_required
 def reset_personal_feed():
     """A new secret for the personal feed; the old URL answers 404 from now on."""
-    services.reset_feed_token(current_user._get_current_object(), actor=current_user._get_current_object())
-    db.session.commit()
+    with unit_of_work():
+        services.reset_feed_token(current_user._get_current_object(), actor=current_user._get_current_object())
     flash(_("已生成新的日历订阅地址，旧地址已失效。请在日历应用中重新订阅。"), "success")
     return redirect(url_for("accounts.account") + "#calendar")

@@ -15,6 +15,7 @@ from ..accounts.auth import roles_required
 from ..accounts.models import Role
 from ..booking.models import Attend, Registration, RegistrationStatus
 from ..booking.services import registration_by_code
+from ..core.db import unit_of_work
 from ..core.errors import NotFound, ServiceError
 from ..core.timeutil import isoformat_local, utcnow
 from ..core.urls import MAX_ID
@@ -263,17 +264,17 @@ def token():
 @door_json
 def search(event: Event):
     query = (request.args.get("q") or "")[:50]
-    attendance = services.attendance_by_registration(event)
-    rows = []
-    for registration in services.door_search(event, query, staff=current_user):
-        rows.append({
-            "registration_id": registration.id,
-            "status": registration.status.value,
-            "status_label": registration.status_label,
-            "attendee": attendee_json(registration),
-            "checked_in": {str(sid): isoformat_local(c.scanned_at) for sid, c in attendance.get(registration.id, {}).items()},
-        })
-    db.session.commit()  # the audit entry of the look-up
+    with unit_of_work():  # the audit entry of the look-up
+        attendance = services.attendance_by_registration(event)
+        rows = []
+        for registration in services.door_search(event, query, staff=current_user):
+            rows.append({
+                "registration_id": registration.id,
+                "status": registration.status.value,
+                "status_label": registration.status_label,
+                "attendee": attendee_json(registration),
+                "checked_in": {str(sid): isoformat_local(c.scanned_at) for sid, c in attendance.get(registration.id, {}).items()},
+            })
     response = jsonify({"query": query, "results": rows})
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -291,12 +292,12 @@ def walk_in(event: Event):
     session_id = request.form.get("session_id", "").strip()
     if session_id and not (session_id.isdigit() and len(session_id) < 10):
         raise ServiceError("unknown_session", _("该场次不属于此活动。"), field="session_id")
-    outcome = services.walk_in(
-        event.id, staff=current_user, name=form.name.data, phone=form.phone.data, category=form.category.data,
-        session_id=int(session_id) if session_id else None,
-        gate=request.form.get("gate", ""), device=request.form.get("device", ""),
-    )
-    db.session.commit()
+    with unit_of_work():
+        outcome = services.walk_in(
+            event.id, staff=current_user, name=form.name.data, phone=form.phone.data, category=form.category.data,
+            session_id=int(session_id) if session_id else None,
+            gate=request.form.get("gate", ""), device=request.form.get("device", ""),
+        )
     return jsonify(outcome_json(outcome))
 
 
@@ -350,15 +351,14 @@ def ticket_check_in(code: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        outcome = services.check_in(
-            services.Scan(code=code, event_id=registration.event_id, method=CheckInMethod.TICKET_URL,
-                          gate=_("扫码直连"), device=request.user_agent.string[:100]),
-            staff=current_user,
-        )
+        with unit_of_work():
+            outcome = services.check_in(
+                services.Scan(code=code, event_id=registration.event_id, method=CheckInMethod.TICKET_URL,
+                              gate=_("扫码直连"), device=request.user_agent.string[:100]),
+                staff=current_user,
+            )
     except ServiceError as error:
-        db.session.rollback()
         abort(error.status)
-    db.session.commit()
     body = outcome_json(outcome)
     tone = {CheckInResult.OK: "ok", CheckInResult.ALREADY_CHECKED_IN: "warn"}.get(outcome.result, "bad")
     return render_template("checkin/ticket_result.html", registration=registration, event=registration.event,

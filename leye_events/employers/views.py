@@ -9,6 +9,7 @@ from werkzeug.exceptions import default_exceptions
 
 from ..accounts.auth import roles_required
 from ..accounts.models import Role
+from ..core.db import unit_of_work
 from ..core.errors import ServiceError
 from ..core.timeutil import SHANGHAI, as_utc
 from ..core.urls import safe_next_url
@@ -69,14 +70,13 @@ def _back(default: str):
 def _run(action, success: str):
     """Call ``action``; commit and flash ``success``, or roll back and flash the rule's message."""
     try:
-        result = action()
-        db.session.commit()
-        flash(success, "success")
-        return result
+        with unit_of_work():
+            result = action()
     except ServiceError as error:
-        db.session.rollback()
         flash(error.message, "error")
         return None
+    flash(success, "success")
+    return result
 
 
 # --- public: posts ------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from ..accounts.auth import can_manage_station
 from ..booking.counts import seat_counts
 from ..checkin.services import session_counts
+from ..core.db import unit_of_work
 from ..core.errors import Forbidden, NotFound, ServiceError
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -30,13 +31,13 @@ def _event_for(event_id: int):
 
 def _authorize(event_id: int, fmt: str, *, unmask: bool = False, reason=None):
     try:
-        event = services.authorize_export(event_id, current_user._get_current_object(), fmt=fmt,
-                                          unmask=unmask, reason=reason)
+        with unit_of_work():  # the audit entry stands even if the download is interrupted
+            event = services.authorize_export(event_id, current_user._get_current_object(), fmt=fmt,
+                                              unmask=unmask, reason=reason)
     except NotFound:
         abort(404)
     except Forbidden:
         abort(403)
-    db.session.commit()  # the audit entry stands even if the download is interrupted
     return event
 
 

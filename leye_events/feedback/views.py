@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..core.db import unit_of_work
 from ..core.errors import NotFound, ServiceError
 from ..core.timeutil import SHANGHAI, as_utc
 from ..events.models import Event
@@ -28,12 +29,12 @@ def give(registration_id: int):
     allowed = services.may_give_feedback(registration)
     if allowed and form.validate_on_submit():
         try:
-            services.give_feedback(registration.id, seeker=current_user, rating=form.rating.data,
-                                   comment=form.comment.data)
+            with unit_of_work():
+                services.give_feedback(registration.id, seeker=current_user, rating=form.rating.data,
+                                       comment=form.comment.data)
         except ServiceError as error:
             form.rating.errors = [*form.rating.errors, error.message]
         else:
-            db.session.commit()
             flash(_("谢谢您的评价！"), "success")
             return redirect(url_for("booking.ticket", code=registration.ticket_code))
     return render_template("feedback/give.html", registration=registration, event=registration.event,

@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from ..accounts.auth import roles_required
 from ..accounts.models import Role
+from ..core.db import unit_of_work
 from ..core.errors import ServiceError
-from ..extensions import db
 from . import referrals, services
 from .forms import ProfileForm, ReferForm
 from .models import CONSENT_METHOD_LABELS
@@ -27,16 +27,15 @@ def _profile_form(seeker) -> ProfileForm:
 
 def _save_profile(seeker, form: ProfileForm) -> bool:
     try:
-        services.update_profile(seeker, actor=current_user, education=form.education.data or None,
-                                skills=form.skills.data, wished_posts=form.wished_posts.data,
-                                wished_places=form.wished_places.data, salary_wish=form.salary_wish.data)
+        with unit_of_work():
+            services.update_profile(seeker, actor=current_user, education=form.education.data or None,
+                                    skills=form.skills.data, wished_posts=form.wished_posts.data,
+                                    wished_places=form.wished_places.data, salary_wish=form.salary_wish.data)
     except ServiceError as error:
-        db.session.rollback()
         if error.status == 403:
             abort(403)
         flash(error.message, "error")
         return False
-    db.session.commit()
     flash(_("求职意向已保存。"), "success")
     return True
 
@@ -46,15 +45,15 @@ def _save_profile(seeker, form: ProfileForm) -> bool:
 def seeker_matches(seeker_id: int):
     """For the counselor: the seeker's profile, open posts ranked for them, and referral buttons."""
     try:
-        seeker = services.seeker_or_404(seeker_id)
-        matches = services.matches_for_seeker(seeker_id, viewer=current_user)
+        with unit_of_work():  # a case opened on first sight
+            seeker = services.seeker_or_404(seeker_id)
+            matches = services.matches_for_seeker(seeker_id, viewer=current_user)
     except ServiceError as error:
         abort(error.status if error.status in (403, 404) else 400)
     form = _profile_form(seeker)
     if form.validate_on_submit():
         _save_profile(seeker, form)
         return redirect(url_for("matching.seeker_matches", seeker_id=seeker.id))
-    db.session.commit()
     return render_template("matching/seeker_matches.html", seeker=seeker, matches=matches, form=form,
                            refer_form=ReferForm(formdata=None), consents=CONSENT_METHOD_LABELS)
 
@@ -67,15 +66,14 @@ def refer(seeker_id: int):
         flash(_("未推荐：请选择岗位和求职者的同意方式。"), "error")
         return redirect(url_for("matching.seeker_matches", seeker_id=seeker_id))
     try:
-        referrals.refer(seeker_id, actor=current_user, post_id=form.post_id.data, consent=form.consent.data or None,
-                        note=form.note.data)
+        with unit_of_work():
+            referrals.refer(seeker_id, actor=current_user, post_id=form.post_id.data, consent=form.consent.data or None,
+                            note=form.note.data)
     except ServiceError as error:
-        db.session.rollback()
         if error.status in (403, 404):
             abort(error.status)
         flash(error.message, "error")
         return redirect(url_for("matching.seeker_matches", seeker_id=seeker_id))
-    db.session.commit()
     flash(_("已推荐，并记录了求职者的同意。"), "success")
     return redirect(url_for("matching.seeker_matches", seeker_id=seeker_id))
 

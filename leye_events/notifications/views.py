@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts import services as accounts
 from ..accounts.auth import can_manage_station, log_in
 from ..audit.services import record
+from ..core.db import unit_of_work
 from ..core.errors import ServiceError
 from ..core.timeutil import utcnow
 from ..core.urls import safe_next_url
@@ -34,10 +35,10 @@ def unread_notifications() -> int:
 @bp.get("/me/notifications")
 @login_required
 def inbox():
-    items = services.inbox(current_user, limit=100)
-    unread = {item.id for item in items if item.read_at is None}
-    services.mark_all_read(current_user)  # seen on this page
-    db.session.commit()
+    with unit_of_work():
+        items = services.inbox(current_user, limit=100)
+        unread = {item.id for item in items if item.read_at is None}
+        services.mark_all_read(current_user)  # seen on this page
     return render_template("notifications/inbox.html", items=items, unread=unread,
                            preferences=PreferencesForm(obj=current_user))
 
@@ -47,18 +48,17 @@ def inbox():
 def preferences():
     form = PreferencesForm()
     if form.validate_on_submit():
-        services.set_preferences(current_user, notify_sms=form.notify_sms.data, notify_email=form.notify_email.data)
-        db.session.commit()
+        with unit_of_work():
+            services.set_preferences(current_user, notify_sms=form.notify_sms.data, notify_email=form.notify_email.data)
         flash(_("通知设置已保存。"), "success")
     return redirect(safe_next_url(request.args.get("next")) or url_for("notifications.inbox") + "#preferences")
 
 
 def _send_code(form: SmsLoginForm) -> None:
     try:
-        sms_codes.request_code(form.phone.data)
-        db.session.commit()
+        with unit_of_work():
+            sms_codes.request_code(form.phone.data)
     except ServiceError as error:
-        db.session.rollback()
         form.phone.errors = [*form.phone.errors, error.message]
     else:
         flash(_("验证码已发送，5分钟内有效。"), "success")
@@ -76,22 +76,28 @@ def _sign_in(form: SmsLoginForm):
     if user is None and not (form.name.data and form.consent.data):
         form.form_errors.append(_("该手机号尚未注册：请填写姓名并同意隐私声明，即可用验证码注册。"))
         return None
-    phone = sms_codes.use_code(form.phone.data, form.sms_code.data, spend=user is not None)
-    db.session.commit()  # a wrong guess counts
+    with unit_of_work():  # a wrong guess counts
+        phone = sms_codes.use_code(form.phone.data, form.sms_code.data, spend=user is not None)
     if phone is None or (user is not None and not user.active):
         form.sms_code.errors = [*form.sms_code.errors, _("验证码不正确或已过期，请重新获取。")]
         return None
-    if user is None:
-        user = accounts.signup_seeker(name=form.name.data, phone=phone, password=secrets.token_urlsafe(24),
-                                      consent=True)
-        if sms_codes.use_code(phone, form.sms_code.data, lock=False) is None:
-            db.session.rollback()
-            form.sms_code.errors = [*form.sms_code.errors, _("验证码不正确或已过期，请重新获取。")]
-            return None
-    else:
-        user.last_login_at = utcnow()
-    db.session.commit()
+    try:
+        with unit_of_work():
+            if user is None:
+                user = accounts.signup_seeker(name=form.name.data, phone=phone, password=secrets.token_urlsafe(24),
+                                              consent=True)
+                if sms_codes.use_code(phone, form.sms_code.data, lock=False) is None:
+                    raise _CodeUsedMeanwhile
+            else:
+                user.last_login_at = utcnow()
+    except _CodeUsedMeanwhile:
+        form.sms_code.errors = [*form.sms_code.errors, _("验证码不正确或已过期，请重新获取。")]
+        return None
     return user
+
+
+class _CodeUsedMeanwhile(Exception):
+    """The SMS code was used by a concurrent request a moment ago: the sign-up is rolled back."""
 
 
 @bp.route("/login/sms", methods=["GET", "POST"])
@@ -132,10 +138,9 @@ def event_notifications(event_id: int):
     form = NoticeForm()
     if form.validate_on_submit():
         try:
-            count = services.send_notice(event, form.text.data, actor=current_user)
-            db.session.commit()
+            with unit_of_work():
+                count = services.send_notice(event, form.text.data, actor=current_user)
         except ServiceError as error:
-            db.session.rollback()
             form.text.errors = [*form.text.errors, error.message]
         else:
             flash(_("通知已发出，共 %(count)d 人。", count=count), "success")
@@ -156,9 +161,9 @@ def new_password():
     form = NewPasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        user.set_password(accounts.check_password_rules(form.new_password.data))
-        record("account.password_reset", user, actor=user, method="sms_code")
-        db.session.commit()
+        with unit_of_work():
+            user.set_password(accounts.check_password_rules(form.new_password.data))
+            record("account.password_reset", user, actor=user, method="sms_code")
         session.pop(CODE_LOGIN_KEY, None)
         flash(_("新密码已设置。"), "success")
         return redirect(url_for("accounts.account"))

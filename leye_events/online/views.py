@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from ..booking import services as booking
 from ..booking.models import Attend, Registration
 from ..checkin.services import ONLINE_OPENS_BEFORE
+from ..core.db import unit_of_work
 from ..core.errors import ServiceError
 from ..extensions import db
 from ..security import no_referrer
@@ -20,11 +21,10 @@ bp = Blueprint("online", __name__)
 def join(code: str):
     """Record the online attendance and go to the live room, or say when (the replay afterwards)."""
     try:
-        answer = services.join(code)
+        with unit_of_work():
+            answer = services.join(code)
     except ServiceError as error:  # busy (503): the row lock could not be had in time
-        db.session.rollback()
         abort(error.status)
-    db.session.commit()
     if answer.state == "open":
         response = redirect(answer.target, code=302)
     else:
@@ -48,14 +48,13 @@ def switch_attend(registration_id: int):
         abort(400)
     attend = request.form.get("attend", "")
     try:
-        registration = booking.switch_attend(registration_id, attend, actor=current_user)
+        with unit_of_work():
+            registration = booking.switch_attend(registration_id, attend, actor=current_user)
     except ServiceError as error:
-        db.session.rollback()
         if error.status == 403:
             abort(403)
         flash(error.message, "error")
     else:
-        db.session.commit()
         flash(_("已改为线上参加。") if registration.attend == Attend.ONLINE else _("已改为线下参加。"), "success")
     return redirect(url_for("booking.ticket", code=registration.ticket_code))
 

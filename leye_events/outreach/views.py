@@ -11,6 +11,7 @@ from flask_login import current_user
 from ..accounts.auth import roles_required
 from ..accounts.models import Role
 from ..audit.services import clean_reason, record
+from ..core.db import unit_of_work
 from ..core.errors import ServiceError
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -57,11 +58,11 @@ def import_list():
     if request.method == "POST" and form.validate_on_submit():
         try:
             if form.upload.data:
-                data = _take(form.upload.data)
-                if data is None:
-                    raise ServiceError("upload_gone", _("预览的文件已失效，请重新选择文件。"))
-                report = imports.import_list(request.form.get("filename", "")[:200], data, actor=current_user)
-                db.session.commit()
+                with unit_of_work():
+                    data = _take(form.upload.data)
+                    if data is None:
+                        raise ServiceError("upload_gone", _("预览的文件已失效，请重新选择文件。"))
+                    report = imports.import_list(request.form.get("filename", "")[:200], data, actor=current_user)
                 flash(_("已导入：新增 %(c)d 人，更新 %(u)d 人，%(r)d 行未导入。", c=report.created, u=report.updated,
                         r=len(report.rejected)), "success")
                 return render_template("outreach/import.html", form=ImportForm(formdata=None), report=report,
@@ -89,23 +90,23 @@ COUNTS_DAYS = 30  # the period of the counts under the call list
 def calls():
     """The counselor's call list, oldest first, each with a one-tap contact form. Names and phones are
     masked until the counselor asks to see them (``?unmask=1``, audited)."""
-    items = services.call_list(current_user)
-    unmask = request.args.get("unmask") == "1"
-    if unmask:
-        try:
-            reason = clean_reason(request.args.get("reason"))
-        except ServiceError as error:
-            flash(error.message, "error")
-            unmask = False
-        else:
-            record("outreach.calls_unmasked", current_user, actor=current_user,
-                   station_id=current_user.station_id, count=len(items), reason=reason)
-    now = utcnow()
-    start = now - timedelta(days=COUNTS_DAYS)
-    station_id = current_user.station_id
-    station_counts = services.counts(station_id, start, now)
-    per_counselor = services.counts_per_counselor(station_id, start, now)
-    db.session.commit()
+    with unit_of_work():
+        items = services.call_list(current_user)
+        unmask = request.args.get("unmask") == "1"
+        if unmask:
+            try:
+                reason = clean_reason(request.args.get("reason"))
+            except ServiceError as error:
+                flash(error.message, "error")
+                unmask = False
+            else:
+                record("outreach.calls_unmasked", current_user, actor=current_user,
+                       station_id=current_user.station_id, count=len(items), reason=reason)
+        now = utcnow()
+        start = now - timedelta(days=COUNTS_DAYS)
+        station_id = current_user.station_id
+        station_counts = services.counts(station_id, start, now)
+        per_counselor = services.counts_per_counselor(station_id, start, now)
     return render_template("outreach/calls.html", items=items, form=ContactForm(), outcomes=CONTACT_OUTCOME_LABELS,
                            channels=CONTACT_CHANNEL_LABELS, unmask=unmask, counts_days=COUNTS_DAYS,
                            station_counts=station_counts, per_counselor=per_counselor)
@@ -119,15 +120,14 @@ def log_contact(seeker_id: int):
         flash(_("未保存：请检查联系方式、结果和日期。"), "error")
         return redirect(url_for("outreach.calls"))
     try:
-        services.log_contact(seeker_id, actor=current_user, channel=form.channel.data, result=form.result.data,
-                             note=form.note.data, next_contact_on=form.next_contact_on.data)
+        with unit_of_work():
+            services.log_contact(seeker_id, actor=current_user, channel=form.channel.data, result=form.result.data,
+                                 note=form.note.data, next_contact_on=form.next_contact_on.data)
     except ServiceError as error:
-        db.session.rollback()
         if error.status in (403, 404):
             abort(error.status)
         flash(error.message, "error")
         return redirect(url_for("outreach.calls"))
-    db.session.commit()
     flash(_("已记录联系。"), "success")
     return redirect(request.form.get("next") if request.form.get("next", "").startswith("/outreach/")
                     else url_for("outreach.calls"))

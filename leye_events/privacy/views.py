@@ -8,9 +8,9 @@ from flask_login import current_user, login_required, logout_user
 
 from ..accounts.auth import roles_required
 from ..accounts.models import Role
+from ..core.db import unit_of_work
 from ..core.errors import ServiceError
 from ..core.timeutil import SHANGHAI
-from ..extensions import db
 from . import audit_log
 from . import services as privacy
 from .export_file import export_response
@@ -26,8 +26,8 @@ MAX_PAGE = 100_000
 @login_required
 def export():
     """Download everything held about the signed-in person (JSON, audited)."""
-    data = privacy.export_personal_data(current_user._get_current_object())
-    db.session.commit()
+    with unit_of_work():
+        data = privacy.export_personal_data(current_user._get_current_object())
     return export_response(data)
 
 
@@ -42,10 +42,9 @@ def erase():
     form = ErasureForm()
     if form.validate_on_submit():
         try:
-            report = privacy.erase_person(user, form.password.data, reason=form.reason.data)
-            db.session.commit()
+            with unit_of_work():
+                report = privacy.erase_person(user, form.password.data, reason=form.reason.data)
         except ServiceError as error:
-            db.session.rollback()
             form.password.errors = [*form.password.errors, error.message]
         else:
             logout_user()
@@ -93,7 +92,7 @@ def audit_log_page():
     except ServiceError as error:
         return render_template("privacy/audit.html", entries=[], total=0, page=1, pages=1,
                                error=error.message, args=request.args), 400
-    entries, total = audit_log.search(filters, page=page, per_page=AUDIT_PER_PAGE, viewer=current_user._get_current_object())
-    db.session.commit()
+    with unit_of_work():
+        entries, total = audit_log.search(filters, page=page, per_page=AUDIT_PER_PAGE, viewer=current_user._get_current_object())
     return render_template("privacy/audit.html", entries=entries, total=total, page=page,
                            pages=max(1, math.ceil(total / AUDIT_PER_PAGE)), error=None, args=request.args)

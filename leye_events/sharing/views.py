@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..accounts.auth import can_manage_station
+from ..core.db import unit_of_work
 from ..core.errors import ServiceError
 from ..events.models import Event
 from ..extensions import db
@@ -69,11 +70,11 @@ def manage_cover(event_id: int):
     form = CoverForm()
     if form.validate_on_submit():
         try:
-            covers.save_cover(event, form.cover.data.read(), actor=current_user)
+            with unit_of_work():
+                covers.save_cover(event, form.cover.data.read(), actor=current_user)
         except ServiceError as error:
             form.cover.errors.append(error.message)
         else:
-            db.session.commit()
             flash(_("封面已更新。"), "success")
             return redirect(url_for("sharing.manage_cover", event_id=event.id))
     return render_template("sharing/cover.html", event=event, form=form, remove_form=RemoveCoverForm(),
@@ -86,8 +87,8 @@ def remove_cover(event_id: int):
     event = db.session.get(Event, event_id) or abort(404)
     if not can_manage_station(current_user, event.station_id) or not RemoveCoverForm().validate_on_submit():
         abort(403)
-    covers.remove_cover(event, actor=current_user)
-    db.session.commit()
+    with unit_of_work():
+        covers.remove_cover(event, actor=current_user)
     flash(_("封面已删除。"), "success")
     return redirect(url_for("sharing.manage_cover", event_id=event.id))
 

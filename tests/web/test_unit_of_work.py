@@ -1,6 +1,9 @@
 """core.db: a request's unit of work and the one id check."""
+from pathlib import Path
+
 import pytest
 
+import leye_events
 from leye_events.core.db import get_row, unit_of_work
 from leye_events.core.errors import ServiceError
 from leye_events.core.urls import MAX_ID
@@ -38,3 +41,15 @@ def test_get_row_finds_the_row():
         station = Station(slug="uow-found", name="找得到的站", kind=StationKind.SUB_DISTRICT)
         db.session.add(station)
     assert get_row(Station, station.id) is station
+
+
+def test_views_and_api_handlers_commit_through_the_unit_of_work():
+    package = Path(leye_events.__file__).parent
+    handlers = [*package.glob("*/views.py"), *package.glob("api/*.py")]
+    assert len(handlers) > 20
+    found = {}
+    for path in handlers:
+        count = path.read_text(encoding="utf-8").count("db.session.commit()")
+        if count:
+            found[(path.parent.name, path.name)] = count
+    assert found == {}
