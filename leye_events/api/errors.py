@@ -2,7 +2,9 @@
 import re
 
 from flask import current_app, jsonify
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..core.errors import ServiceError
@@ -55,6 +57,8 @@ def api_error_response(error: Exception):
         if error.field:
             extra["field"] = error.field
         return error_json(error.status, error.code, error.message, **extra)
+    if isinstance(error, CSRFError):  # a page's JSON write (the door's) with a stale or missing token
+        return error_json(400, "csrf_failed", _("页面已过期，请刷新后重试。"))
     if isinstance(error, HTTPException):
         status = error.code or 500
         code = getattr(error, "api_code", None) or STATUS_CODES.get(status) or re.sub(

@@ -442,3 +442,16 @@ def test_in_english_a_second_scan_says_already_checked_in_not_the_success_words(
     texts = config["text"]
     assert texts["ok"] == "Checked in"
     assert texts["already"].startswith("Already checked in"), texts["already"]
+
+
+def test_the_door_pages_own_json_writes_answer_a_stale_csrf_token_as_csrf_failed(app, door, event):
+    """The walk-in form is the page's, not the API's: a stale token must still say ``csrf_failed`` (in
+    Chinese), so that the page fetches a fresh token and tries once more instead of showing an English error."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        refused = door.post(f"/door/{event.id}/walk-in", data={"name": "钱七", "phone": "13711113333"},
+                            headers={"Accept": "application/json", "X-CSRFToken": "stale"})
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert refused.status_code == 400
+    assert refused.get_json()["error"] == {"code": "csrf_failed", "message": "页面已过期，请刷新后重试。"}
