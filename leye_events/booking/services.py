@@ -7,13 +7,13 @@ entry. Callers commit.
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import SEEKER_CATEGORY_LABELS, Role, User
 from ..audit.services import record
-from ..core.db import begin_locking_transaction, is_sqlite, lock_row, race_window
+from ..core.db import begin_locking_transaction, execute_locking, is_sqlite, lock_row, race_window
 from ..core.errors import Conflict, Forbidden, NotFound, ServiceError
 from ..core.timeutil import to_local, utcnow
 from ..events.models import Event, EventMode, EventStatus
@@ -219,15 +219,7 @@ def _locked_seats(event_id: int):
     begin_locking_transaction()
     events = Event.__table__
     query = db.select(events.c.seats_taken, events.c.capacity, events.c.waitlist_enabled).where(events.c.id == event_id)
-    if current_app.config["LOCKING_ENABLED"]:
-        query = query.with_for_update()
-    try:
-        return db.session.execute(query).one()
-    except OperationalError as error:
-        db.session.rollback()
-        if "lock" in str(error).lower():
-            raise ServiceError("busy", _("系统繁忙，请稍后重试。"), status=503) from None
-        raise
+    return execute_locking(query).one()
 
 
 def _refuse_full():

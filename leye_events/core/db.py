@@ -88,10 +88,16 @@ def lock_row(model, row_id):
     lock cannot be had in time.
     """
     query = db.select(model).where(model.id == row_id).execution_options(populate_existing=True)
+    return execute_locking(query).scalar_one_or_none()
+
+
+def execute_locking(query):
+    """Execute ``query`` with ``FOR UPDATE`` (unless ``LOCKING_ENABLED`` is off) and return its result;
+    ServiceError ``busy`` (503) when the lock cannot be had in time."""
     if current_app.config["LOCKING_ENABLED"]:
         query = query.with_for_update()
     try:
-        return db.session.execute(query).scalar_one_or_none()
+        return db.session.execute(query)
     except OperationalError as error:
         db.session.rollback()
         if "lock" in str(error).lower():
