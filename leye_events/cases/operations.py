@@ -16,6 +16,7 @@ from ..accounts.models import Role, SeekerCategory, User
 from ..audit.services import clean_reason, record
 from ..booking.models import Registration
 from ..checkin.models import CheckIn
+from ..core.db import insert_unless_conflict
 from ..core.errors import Forbidden, NotFound, ServiceError
 from ..core.timeutil import today_local, utcnow
 from ..events.models import Event, EventSession
@@ -411,15 +412,12 @@ def _attendance_entry_statement():
 
 def _insert_case(facts: dict) -> bool:
     """``case_for``'s new case in one statement; False when the seeker has one already."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(Case.__table__).values(
-        seeker_id=facts["seeker_id"], station_id=facts["seeker_station_id"] or facts["station_id"],
-        category=facts["seeker_category"] or SeekerCategory.OTHER, status=CaseStatus.ACTIVE, plan="",
-    ).on_conflict_do_nothing().returning(Case.__table__.c.id)
-    return db.session.execute(statement).first() is not None
+    now = utcnow()
+    return insert_unless_conflict(Case.__table__, {
+        "seeker_id": facts["seeker_id"], "station_id": facts["seeker_station_id"] or facts["station_id"],
+        "category": facts["seeker_category"] or SeekerCategory.OTHER, "status": CaseStatus.ACTIVE, "plan": "",
+        "created_at": now, "updated_at": now,
+    }) is not None
 
 
 def withdraw_attendance(checkin: CheckIn) -> CaseEntry | None:

@@ -3,10 +3,10 @@ INSERT decides and writes. No ORM objects are loaded on the way (see ``services.
 import functools
 
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..accounts.models import User
 from ..booking.models import Registration
+from ..core.db import insert_unless_conflict
 from ..events.models import Event, EventSession
 from ..extensions import db
 from ..stations.models import Station
@@ -53,11 +53,4 @@ def _scan_facts_statement():
 def insert_checkin(**values) -> int | None:
     """Write one check-in row unless a unique index refuses it (the ticket's one success per session,
     or the nonce); the new row's id, or None when refused. Nothing is locked beyond the insert."""
-    statement = _insert_statement(db.session.get_bind().dialect.name)
-    return db.session.execute(statement, values).scalar_one_or_none()
-
-
-@functools.cache
-def _insert_statement(dialect: str):
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(_checkins).on_conflict_do_nothing().returning(_checkins.c.id)
+    return insert_unless_conflict(_checkins, values)

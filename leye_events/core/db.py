@@ -1,11 +1,13 @@
 """Rows by id, a request's unit of work, and transactions that lock: the one way services serialize
 changes to shared state."""
+import functools
 import time
 from contextlib import contextmanager
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import event
+from sqlalchemy import bindparam, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -103,6 +105,41 @@ def execute_locking(query):
         if "lock" in str(error).lower():
             raise ServiceError("busy", _("系统繁忙，请稍后重试。"), status=503) from None
         raise
+
+
+def insert_unless_conflict(table, row: dict, **options):
+    """``insert_skipping_conflicts`` of one row: its ``returning`` column, or None when refused."""
+    written = insert_skipping_conflicts(table, [row], **options)
+    return written[0] if written else None
+
+
+def insert_skipping_conflicts(table, rows: list[dict], *, returning: str = "id",
+                              conflict_columns: tuple[str, ...] = ()) -> list:
+    """Insert ``rows`` into ``table`` in one statement, skipping those a unique index refuses (``ON
+    CONFLICT DO NOTHING``, on ``conflict_columns`` if given); the ``returning`` column of the rows written.
+
+    Every row has the same keys, every column written: column defaults are not applied. SQLAlchemy
+    gives its dialects' ``ON CONFLICT`` inserts no cache key, so they would be compiled again on every
+    call (0.2–2 ms, more than the statement's round trip); each shape is compiled once per database
+    into a typed text statement instead, which SQLAlchemy caches as usual."""
+    columns = tuple(rows[0])
+    statement = _conflict_skipping_insert(table, columns, len(rows), returning, tuple(conflict_columns),
+                                          db.session.get_bind().dialect.name)
+    parameters = {f"{name}_{index}": row[name] for index, row in enumerate(rows) for name in columns}
+    return db.session.execute(statement, parameters).scalars().all()
+
+
+@functools.lru_cache(maxsize=128)
+def _conflict_skipping_insert(table, columns: tuple[str, ...], row_count: int, returning: str,
+                              conflict_columns: tuple[str, ...], dialect_name: str):
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    parameters = [[bindparam(f"{name}_{index}", type_=table.c[name].type) for name in columns]
+                  for index in range(row_count)]
+    statement = (dialect.insert(table).values([dict(zip(columns, row, strict=True)) for row in parameters])
+                 .on_conflict_do_nothing(index_elements=list(conflict_columns) or None)
+                 .returning(table.c[returning]))
+    sql = str(statement.compile(dialect=dialect.dialect(paramstyle="named")))
+    return text(sql).bindparams(*(p for row in parameters for p in row)).columns(table.c[returning])
 
 
 def race_window() -> None:

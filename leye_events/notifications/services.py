@@ -12,12 +12,11 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..accounts.models import User
 from ..audit.services import record
 from ..booking.models import Registration, RegistrationStatus
+from ..core.db import insert_skipping_conflicts
 from ..core.errors import NotFound, ServiceError
 from ..core.timeutil import utcnow
 from ..extensions import db
@@ -92,16 +91,12 @@ INSERT_CHUNK = 500  # rows per statement: well under SQLite's and PostgreSQL's p
 
 
 def _insert_skipping_duplicates(rows: list[dict]) -> int:
-    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    # One cached statement executed for many rows (SQLAlchemy's "insertmanyvalues"), returning the ids of
-    # the rows written: rows skipped as duplicates return nothing, and rowcount is not portable.
-    statement = (insert(Notification.__table__).on_conflict_do_nothing(index_elements=["dedupe_key"])
-                 .returning(Notification.__table__.c.id))
+    # Rows skipped as duplicates return no id, and rowcount is not portable: count the ids returned.
     keys = sorted({key for row in rows for key in row})
     written = 0
     for start in range(0, len(rows), INSERT_CHUNK):
         chunk = [{key: row.get(key) for key in keys} for row in rows[start:start + INSERT_CHUNK]]
-        written += len(db.session.connection().execute(statement, chunk).all())
+        written += len(insert_skipping_conflicts(Notification.__table__, chunk, conflict_columns=("dedupe_key",)))
     return written
 
 
