@@ -142,7 +142,7 @@ def register(event_id: int, seeker: User, *, actor: User | None = None, walk_in:
         return _save_new(registration, actor)
     if event.seats_taken < event.capacity:
         registration.move_to(RegistrationStatus.CONFIRMED)
-        registration.seat_counted = True  # counted by _take_seat, not by booking.seats
+        registration.counted_on_event = True  # counted by _take_seat, not by booking.seats
         _save_new(registration, actor)
         if _take_seat(event):
             return registration
