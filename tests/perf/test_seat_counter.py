@@ -16,7 +16,8 @@ from leye_events.checkin import services as checkin
 from leye_events.events import services as events
 from leye_events.events.models import Event, EventMode
 from leye_events.extensions import db
-from leye_events.notifications.models import Notification
+from leye_events.notifications.models import Channel, Notification, NotificationKind
+from leye_events.notifications.texts import registration_message
 from leye_events.privacy.services import ACCOUNT_DELETED, erase_person
 
 from ..checkin.helpers import door_staff, open_event
@@ -196,10 +197,20 @@ def test_a_stale_waitlist_count_still_gives_the_next_position(monkeypatch):
         booking.register(event.id, make_user(Role.SEEKER))
     db.session.commit()
     _event_read_as(monkeypatch, waitlist_length=0)
-    registration = booking.register(event.id, make_user(Role.SEEKER))
+    seeker = make_user(Role.SEEKER)
+    registration = booking.register(event.id, seeker)
     assert registration.waitlist_position == 4
     assert assert_counters_true(event.id) == (0, 4)
-    assert db.session.get(Registration, registration.id).waitlist_position == 4
+    registration = db.session.get(Registration, registration.id)
+    assert registration.waitlist_position == 4
+    # The seeker's message was written with the provisional position 1: it must not depend on it.
+    written = db.session.execute(db.select(Notification.title, Notification.body).filter_by(
+        user_id=seeker.id, channel=Channel.INBOX)).one()
+    message = registration_message(registration, NotificationKind.WAITLISTED)
+    assert tuple(written) == (message.title, message.body)
+    registration.waitlist_position = 99
+    assert registration_message(registration, NotificationKind.WAITLISTED) == message
+    db.session.rollback()
 
 
 def test_a_seat_freed_after_the_read_confirms_under_the_lock(monkeypatch):
