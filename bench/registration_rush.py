@@ -2,7 +2,7 @@
 
 Creates a fresh database, an event with 200 seats and 1,000 seekers with API tokens, then fires
 all registrations from 32 concurrent clients. Prints throughput and latency, checks the result
-(exactly 200 confirmed, waitlist positions 1..800), and measures the app's trivial health
+(exactly 200 confirmed, waitlist positions 1..800, the event's counters equal to both), and measures the app's trivial health
 endpoint on the same server in the same run as the ceiling.
 
     .venv/bin/python bench/registration_rush.py [--seekers 1000] [--capacity 200] [--concurrency 32]
@@ -43,18 +43,19 @@ def populate(database_url: str, seekers: int, capacity: int) -> tuple[int, list[
     return event_id, tokens
 
 
-def check(database_url: str, event_id: int) -> tuple[int, bool, int, int]:
-    """(confirmed, waitlist dense, waitlisted, the event row's seat counter)."""
+def check(database_url: str, event_id: int) -> tuple[int, bool, int, int, int]:
+    """(confirmed, waitlist dense, waitlisted, the event row's seat counter, its waitlist counter)."""
     engine = create_engine(database_url)
     with engine.connect() as conn:
-        counter = conn.execute(text("SELECT seats_taken FROM events WHERE id = :e"), {"e": event_id}).scalar_one()
+        counter, waitlist_counter = conn.execute(
+            text("SELECT seats_taken, waitlist_length FROM events WHERE id = :e"), {"e": event_id}).one()
         confirmed = conn.execute(text(
             "SELECT count(*) FROM registrations WHERE event_id = :e AND status = 'confirmed'"), {"e": event_id}).scalar_one()
         positions = conn.execute(text(
             "SELECT waitlist_position FROM registrations WHERE event_id = :e AND status = 'waitlisted' "
             "ORDER BY waitlist_position"), {"e": event_id}).scalars().all()
     engine.dispose()
-    return confirmed, positions == list(range(1, len(positions) + 1)), len(positions), counter
+    return confirmed, positions == list(range(1, len(positions) + 1)), len(positions), counter, waitlist_counter
 
 
 def main() -> int:
@@ -83,7 +84,7 @@ def main() -> int:
             _, ceiling_latencies, ceiling_wall = drive(health_calls(base, len(tokens) * 2), args.concurrency)
             ceiling = summary(ceiling_latencies, ceiling_wall)
             print_memory(base)
-        confirmed, dense, waitlisted, counter = check(url, event_id)
+        confirmed, dense, waitlisted, counter, waitlist_counter = check(url, event_id)
 
     statuses = Counter(status for status, _ in results)
     expected_waitlist = args.seekers - args.capacity
@@ -91,8 +92,10 @@ def main() -> int:
               f"gunicorn -w {args.workers}, PostgreSQL", "POST registrations", rush, ceiling, statuses)
     print(f"confirmed: {confirmed} (must be {args.capacity}); the event's seat counter: {counter} (must be equal)")
     print(f"confirmed per second: {confirmed / rush['requests'] * rush['per_second']:.1f}")
-    print(f"waitlist: {waitlisted} positions, dense 1..{waitlisted}: {dense} (must be 1..{expected_waitlist})")
-    ok = confirmed == args.capacity == counter and dense and waitlisted == expected_waitlist and statuses == {201: args.seekers}
+    print(f"waitlist: {waitlisted} positions, dense 1..{waitlisted}: {dense} (must be 1..{expected_waitlist}); "
+          f"the event's waitlist counter: {waitlist_counter} (must be equal)")
+    ok = (confirmed == args.capacity == counter and dense and waitlisted == expected_waitlist == waitlist_counter
+          and statuses == {201: args.seekers})
     print("RESULT:", "correct" if ok else "WRONG")
     return 0 if ok else 1
 

@@ -1,8 +1,9 @@
 """Registration rules: register, cancel, capacity and the waitlist.
 
-The only place that changes registrations. Every change runs in a locking transaction on the
-event row (``core.db``), so capacity holds with many workers, and each change writes an audit
-entry. Callers commit.
+The only place that changes registrations. Every change serializes on the event row, so capacity
+and dense waitlist positions hold with many workers: ``register`` with one conditional UPDATE of the
+event's counters as its last statement, the other changes in a locking transaction (``core.db``).
+Each change writes an audit entry. Callers commit.
 """
 from flask import current_app
 from flask_babel import gettext as _
@@ -116,9 +117,11 @@ def register(event_id: int, seeker: User, *, actor: User | None = None, walk_in:
     """Register ``seeker`` for the event: confirmed while seats remain, else waitlisted at the end
     of the queue, else ``event_full``.
 
-    A seat is taken with one conditional UPDATE of the event's counter (``_take_seat``), the last
-    statement before the caller commits: the event row is locked from there to the commit only.
-    When no seat is left the waitlist is joined under the event's row lock (``_register_waiting``).
+    Everything is written first; then, as the last statement before the caller commits, one
+    conditional UPDATE of the event's counters takes a seat (``_take_seat``) or the next waitlist
+    position (``_take_waitlist_position``): the event row is locked from there to the commit only.
+    When that UPDATE finds the event changed (the last seat gone, a seat freed, the waitlist closed),
+    the transaction is rolled back and run again under the event's row lock (``_register_locked``).
     A second active registration of the same seeker is refused by the partial unique index.
 
     ``attend`` (onsite / online; default: the event's usual way) must be one the event offers
@@ -134,6 +137,7 @@ def register(event_id: int, seeker: User, *, actor: User | None = None, walk_in:
     if is_sqlite():
         begin_locking_transaction(keep_loaded=True)  # SQLite: the write lock first (no lock upgrade later)
     event = _event_with_sessions(event_id)
+    event_id = event.id
     attend = _checked_attend(event, seeker, attend, walk_in=walk_in, check_rules=check_rules)
     registration = Registration(event_id=event.id, seeker_id=seeker.id, walk_in=walk_in,
                                 ticket_code=new_ticket_code(), attend=attend)
@@ -142,14 +146,23 @@ def register(event_id: int, seeker: User, *, actor: User | None = None, walk_in:
         return _save_new(registration, actor)
     if event.seats_taken < event.capacity:
         registration.move_to(RegistrationStatus.CONFIRMED)
-        registration.seat_counted = True  # counted by _take_seat, not by booking.seats
+        registration.counted_on_event = True  # counted by _take_seat, not by booking.seats
         _save_new(registration, actor)
         if _take_seat(event):
             return registration
         db.session.rollback()  # the last seat went meanwhile: the rest of the transaction goes too
         if walk_in:
             _refuse_full()
-    return _register_waiting(event, seeker, actor, walk_in=walk_in, attend=attend)
+    elif event.waitlist_enabled and not walk_in:
+        # A provisional position (the counter as read): _take_waitlist_position sets the one taken. The
+        # audit entry and the seeker's message, written before it, do not name the position.
+        registration.move_to(RegistrationStatus.WAITLISTED, position=event.waitlist_length + 1)
+        registration.counted_on_event = True  # counted by _take_waitlist_position, not by booking.seats
+        _save_new(registration, actor)
+        if _take_waitlist_position(event, registration):
+            return registration
+        db.session.rollback()  # a seat was freed or the waitlist closed meanwhile
+    return _register_locked(event_id, seeker, actor, walk_in=walk_in, attend=attend)
 
 
 def _event_with_sessions(event_id) -> Event:
@@ -197,40 +210,75 @@ def _take_seat(event: Event) -> bool:
     return True
 
 
-def _register_waiting(event: Event, seeker: User, actor: User, *, walk_in: bool, attend: Attend) -> Registration:
-    """``register`` when the event looked full: under the event's row lock, a seat freed meanwhile,
-    else the end of the waitlist (dense positions), else ``event_full``."""
-    locked = _locked_seats(event.id)
-    registration = Registration(event_id=event.id, seeker_id=seeker.id, walk_in=walk_in,
+def _take_waitlist_position(event: Event, registration: Registration) -> bool:
+    """The next waitlist position for ``registration`` (written as waitlisted with a provisional one),
+    if the event is still full and keeps a waitlist: one UPDATE of the event's waitlist counter and of
+    the registration's position, atomic on its own (PostgreSQL: one statement with a writable CTE;
+    SQLite, which holds its write lock from the start, corrects the position in a second statement
+    only when the counter moved since it was read). ``LOCKING_ENABLED = False`` (tests only) reads and
+    then writes instead, to show the duplicate positions the single UPDATE prevents."""
+    events, registrations = Event.__table__, Registration.__table__
+    db.session.flush()  # everything else first: the row lock is then held only until the commit
+    race_window()
+    taken = events.update().where(events.c.id == event.id).values(updated_at=events.c.updated_at)  # not an edit
+    if current_app.config["LOCKING_ENABLED"]:
+        taken = taken.where(events.c.seats_taken >= events.c.capacity, events.c.waitlist_enabled).values(
+            waitlist_length=events.c.waitlist_length + 1)
+    elif event.seats_taken >= event.capacity and event.waitlist_enabled:
+        taken = taken.values(waitlist_length=event.waitlist_length + 1)
+    else:
+        return False
+    taken = taken.returning(events.c.id, events.c.waitlist_length)
+    moved = registrations.update().where(registrations.c.id == registration.id).values(
+        updated_at=registrations.c.updated_at)  # part of the insert
+    if is_sqlite():
+        row = db.session.execute(taken).one_or_none()
+        position = None if row is None else row.waitlist_length
+        if position is not None and position != registration.waitlist_position:
+            db.session.execute(moved.values(waitlist_position=position))
+    else:
+        counter = taken.cte("taken")
+        position = db.session.execute(
+            moved.values(waitlist_position=counter.c.waitlist_length).where(registrations.c.event_id == counter.c.id)
+            .returning(registrations.c.waitlist_position)
+        ).scalar_one_or_none()
+    if position is None:
+        return False
+    set_committed_value(registration, "waitlist_position", position)
+    set_committed_value(event, "waitlist_length", position)
+    return True
+
+
+def _register_locked(event_id: int, seeker: User, actor: User, *, walk_in: bool, attend: Attend) -> Registration:
+    """``register`` again when its single UPDATE found the event changed: under the event's row lock,
+    a seat freed meanwhile, else the end of the waitlist (dense positions), else ``event_full``.
+    The counters are taken by ``booking.seats`` at the flush, still under the lock."""
+    locked = _locked_counters(event_id)
+    registration = Registration(event_id=event_id, seeker_id=seeker.id, walk_in=walk_in,
                                 ticket_code=new_ticket_code(), attend=attend)
     if locked.seats_taken < locked.capacity:
-        registration.move_to(RegistrationStatus.CONFIRMED)  # counted by booking.seats, under the lock
+        registration.move_to(RegistrationStatus.CONFIRMED)
     elif locked.waitlist_enabled and not walk_in:
         race_window()
-        registration.move_to(RegistrationStatus.WAITLISTED, position=_last_waitlist_position(event.id) + 1)
+        registration.move_to(RegistrationStatus.WAITLISTED, position=locked.waitlist_length + 1)
     else:
         _refuse_full()
     return _save_new(registration, actor)
 
 
-def _locked_seats(event_id: int):
-    """The event's ``seats_taken``, ``capacity`` and ``waitlist_enabled``, its row locked (``FOR UPDATE``,
-    unless ``LOCKING_ENABLED`` is off) until the commit; ``busy`` (503) when the lock cannot be had."""
+def _locked_counters(event_id: int):
+    """The event's ``seats_taken``, ``capacity``, ``waitlist_length`` and ``waitlist_enabled``, its row
+    locked (``FOR UPDATE``, unless ``LOCKING_ENABLED`` is off) until the commit; ``busy`` (503) when
+    the lock cannot be had."""
     begin_locking_transaction()
     events = Event.__table__
-    query = db.select(events.c.seats_taken, events.c.capacity, events.c.waitlist_enabled).where(events.c.id == event_id)
+    query = db.select(events.c.seats_taken, events.c.capacity, events.c.waitlist_length,
+                      events.c.waitlist_enabled).where(events.c.id == event_id)
     return execute_locking(query).one()
 
 
 def _refuse_full():
     raise ServiceError("event_full", _("名额已满，本活动不设候补。"))
-
-
-def _last_waitlist_position(event_id: int) -> int:
-    return db.session.execute(
-        db.select(func.coalesce(func.max(Registration.waitlist_position), 0)).where(
-            Registration.event_id == event_id, Registration.status == RegistrationStatus.WAITLISTED)
-    ).scalar_one()
 
 
 def _save_new(registration: Registration, actor: User) -> Registration:

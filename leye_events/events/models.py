@@ -78,6 +78,9 @@ class Event(db.Model):
     # Confirmed registrations that hold a seat (all confirmed, but a hybrid event's online ones), kept
     # true by booking.seats on every change; a registration takes its seat with one conditional UPDATE.
     seats_taken = db.Column(db.Integer, nullable=False, default=0, server_default="0")
+    # Waitlisted registrations (positions are dense, so also the last position), kept true the same way;
+    # a registration joins the waitlist with one conditional UPDATE of it.
+    waitlist_length = db.Column(db.Integer, nullable=False, default=0, server_default="0")
     # The live room and the replay: never public, reached through a registrant's join link.
     online_url = db.Column(db.String(500))
     replay_url = db.Column(db.String(500))

@@ -15,6 +15,7 @@ from sqlalchemy import func
 
 from leye_events.accounts.models import Role
 from leye_events.booking.models import Registration, RegistrationStatus
+from leye_events.events.models import Event
 from leye_events.extensions import db
 
 from ..conftest import is_postgres
@@ -157,3 +158,49 @@ def test_control_without_the_row_lock_overbooking_happens(app, live_server):
         fire_together([register_call(live_server.url, event.id, t) for t in tokens])
     db.session.commit()  # end the test's own read transaction to see the server's writes
     assert tally(event)[RegistrationStatus.CONFIRMED] > 20
+
+
+def test_waitlisted_seekers_leaving_amid_a_rush_keep_positions_dense(app, live_server):
+    """Joining (one UPDATE of the event's waitlist counter) races with leaving (the gap closed under
+    the event's row lock) and with a promotion: the positions stay 1..n and match the counter."""
+    event = make_event(capacity=3)
+    for _ in range(3):
+        make_registration(event)
+    holder = db.session.execute(db.select(Registration).filter_by(event_id=event.id)).scalars().first()
+    waiting = [make_registration(event, status=RegistrationStatus.WAITLISTED, waitlist_position=i + 1)
+               for i in range(8)]
+    leaving = [(holder.id, make_token(holder.seeker))] + [(r.id, make_token(r.seeker)) for r in waiting[1::2]]
+    tokens = seekers_with_tokens(30)
+
+    def cancel_call(registration_id, token):
+        def call():
+            response = requests.post(f"{live_server.url}/api/v1/registrations/{registration_id}/cancel",
+                                     headers={"Authorization": f"Bearer {token}"}, json={"reason": "临时有事"},
+                                     timeout=120)
+            return response.status_code, response.json()
+        return call
+
+    calls = [(201, register_call(live_server.url, event.id, t)) for t in tokens]
+    for n, (registration_id, token) in enumerate(leaving):
+        calls.insert(3 + 6 * n, (200, cancel_call(registration_id, token)))
+    with configured(app, RACE_WINDOW_SECONDS=0.01):
+        results = fire_together([call for _, call in calls])
+    assert [status for status, _ in results] == [expected for expected, _ in calls], results
+    db.session.commit()  # end the test's own read transaction to see the server's writes
+    counts = tally(event)
+    assert counts[RegistrationStatus.CONFIRMED] == 3
+    assert counts[RegistrationStatus.WAITLISTED] == 8 - 4 - 1 + 30
+    assert positions(event) == list(range(1, 34))
+    assert db.session.get(Event, event.id).waitlist_length == 33
+
+
+@pytest.mark.skipif(not is_postgres(), reason="control for PostgreSQL: SQLite serializes writers")
+def test_control_without_the_single_update_waitlist_positions_repeat(app, live_server):
+    """Shows the race is real: reading the waitlist counter and then writing it gives positions twice."""
+    event = make_event(capacity=0)
+    tokens = seekers_with_tokens(40)
+    with configured(app, LOCKING_ENABLED=False, RACE_WINDOW_SECONDS=0.05):
+        results = fire_together([register_call(live_server.url, event.id, t) for t in tokens])
+    assert [status for status, _ in results].count(201) == 40
+    db.session.commit()  # end the test's own read transaction to see the server's writes
+    assert positions(event) != list(range(1, 41))
