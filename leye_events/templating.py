@@ -16,7 +16,6 @@ from .core.timeutil import SHANGHAI, to_local
 from .events.models import EVENT_KIND_LABELS, EventKind
 from .stations.models import STATION_KIND_LABELS
 
-
 # CLDR patterns of digits only, which read the same in every language the site speaks, as strftime
 # patterns: Babel's formatting costs ~30 µs a call, a page of sessions has dozens.
 NUMERIC_PATTERNS = {"yyyy-MM-dd HH:mm": "%Y-%m-%d %H:%M", "yyyy-MM-dd": "%Y-%m-%d", "HH:mm": "%H:%M"}

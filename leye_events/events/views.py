@@ -107,9 +107,15 @@ def _page_rows(query, page: int, per_page: int) -> list:
 
 
 def with_card_data(query):
-    """Load what an event card shows (station, sessions) in a fixed number of queries: the station in
+    """Load what a list of events shows (station, sessions) in a fixed number of queries: the station in
     the events' own statement (a many-to-one join costs less than a second round of ORM loading)."""
     return query.options(joinedload(Event.station), selectinload(Event.sessions))
+
+
+def with_station(query):
+    """The events' stations in the events' own statement; event cards take their sessions from
+    ``services.session_summaries``."""
+    return query.options(joinedload(Event.station))
 
 
 def page_url_maker(endpoint: str, **fixed):
@@ -180,7 +186,7 @@ def home():
         date_to=date_to,
         text=text or None,
     )
-    pagination = paginate(with_card_data(query), parse_page(args.get("page")), current_app.config["EVENTS_PER_PAGE"])
+    pagination = paginate(with_station(query), parse_page(args.get("page")), current_app.config["EVENTS_PER_PAGE"])
     events = list(pagination.items)
     # The filter's choices: two columns, no ORM objects.
     stations = db.session.execute(db.select(Station.slug, Station.name).order_by(Station.kind, Station.name)).all()
@@ -188,6 +194,7 @@ def home():
         "events/home.html",
         events=events,
         counts=seat_counts_for(events),
+        sessions=services.session_summaries(e.id for e in events),
         pagination=pagination,
         page_url=page_url_maker("events.home"),
         filters=filters,
