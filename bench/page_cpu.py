@@ -38,26 +38,40 @@ def build_app(database_url: str):
         os.environ.update(saved)
 
 
-def measure(client, path: str, count: int, engine) -> tuple[float, float, int]:
-    """(CPU ms per request, wall ms per request, SQL statements per request) over ``count`` GETs."""
-    statements = 0
+def measure(client, path: str, count: int, engine) -> tuple[float, float, float, int]:
+    """(CPU ms per request, of which rendering templates, wall ms per request, SQL statements per request)
+    over ``count`` GETs."""
+    from flask import before_render_template, template_rendered
+
+    statements, rendering, render_started = 0, 0.0, []
 
     def count_statement(*_args):
         nonlocal statements
         statements += 1
 
+    def render_starts(*_args, **_kwargs):
+        render_started.append(time.process_time())
+
+    def render_ends(*_args, **_kwargs):
+        nonlocal rendering
+        rendering += time.process_time() - render_started.pop()
+
     sa_event.listen(engine, "before_cursor_execute", count_statement)
+    before_render_template.connect(render_starts)
+    template_rendered.connect(render_ends)
     try:
         response = client.get(path)
         assert response.status_code == 200, (path, response.status_code)
-        statements = 0
+        statements, rendering = 0, 0.0
         wall, cpu = time.perf_counter(), time.process_time()
         for _ in range(count):
             client.get(path)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     finally:
         sa_event.remove(engine, "before_cursor_execute", count_statement)
-    return cpu * 1000 / count, wall * 1000 / count, statements // count
+        before_render_template.disconnect(render_starts)
+        template_rendered.disconnect(render_ends)
+    return cpu * 1000 / count, rendering * 1000 / count, wall * 1000 / count, statements // count
 
 
 def timed_statements(client, path: str, engine) -> list[tuple[float, str]]:
@@ -113,8 +127,9 @@ def main() -> int:
         for name, (path, logged_in) in pages.items():
             client = door if logged_in else anonymous
             rounds = [measure(client, path, args.requests, engine) for _ in range(args.rounds)]
-            cpu, wall, statements = min(rounds)
-            print(f"{name:>7} {path:<28} CPU {cpu:6.2f} ms/request  wall {wall:6.2f} ms  SQL {statements}")
+            cpu, rendering, wall, statements = min(rounds)
+            print(f"{name:>7} {path:<28} CPU {cpu:6.2f} ms/request (templates {rendering:5.2f})  "
+                  f"wall {wall:6.2f} ms  SQL {statements}")
         if args.sql:
             for name, (path, logged_in) in pages.items():
                 print(f"--- {name}")
