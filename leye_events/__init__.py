@@ -78,12 +78,12 @@ def _require_secret_key(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from .accounts.auth import init_login
     from .extensions import babel, csrf, db, lazy_migration_commands, limiter
-    from .i18n import select_locale
+    from .i18n import select_babel_locale
 
     db.init_app(app)
     app.cli.add_command(lazy_migration_commands(app))
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale, timezone_selector=lambda: "Asia/Shanghai")
+    babel.init_app(app, locale_selector=select_babel_locale, timezone_selector=lambda: "Asia/Shanghai")
     limiter.init_app(app)
     init_login(app)
 

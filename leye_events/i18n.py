@@ -1,4 +1,7 @@
 """Language choice: Chinese first, English on request (``?lang=en`` or the switch in the footer)."""
+from functools import cache
+
+from babel import Locale
 from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
 
 from .core.urls import safe_next_url, same_site_path
@@ -19,6 +22,17 @@ def select_locale() -> str:
         return asked
     chosen = session.get("lang")
     return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_babel_locale() -> Locale:
+    """``select_locale``'s choice as Flask-Babel's ``Locale``, parsed once per worker and language:
+    ``Locale.parse`` scans Babel's list of locales (~0.2 ms) on every page otherwise."""
+    return _parsed_locale(select_locale())
+
+
+@cache
+def _parsed_locale(code: str) -> Locale:
+    return Locale.parse(code)
 
 
 @bp.get("/lang/<code>")

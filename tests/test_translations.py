@@ -241,3 +241,15 @@ def test_language_switch_is_remembered(client, english_event):
     assert "Log in" in client.get("/login").get_data(as_text=True)
     client.get("/lang/zh_CN")
     assert "登录" in client.get("/login").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang, expected", [("zh_CN", "限 &lt;b&gt;复旦&lt;/b&gt; · 共 3 个活动 · 100%"),
+                                            ("en", "Only &lt;b&gt;复旦&lt;/b&gt; · Events: 3 · 100%")])
+def test_templates_translate_like_jinjas_new_style_gettext(app, lang, expected):
+    """Templates translate through gettext bound to the render (templating.render_gettext): the message is
+    a format string in every case (``%%`` is one ``%``), its variables escaped in HTML."""
+    from flask import render_template_string
+
+    source = "{{ _('限 %(school)s', school='<b>复旦</b>') }} · {{ gettext('共 %(n)d 个活动', n=3) }} · {{ _('100%%') }}"
+    with app.test_request_context(f"/?lang={lang}"):
+        assert render_template_string(source) == expected

@@ -7,6 +7,7 @@ import os
 from functools import wraps
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -157,27 +158,48 @@ def door(event_id: int):
             "token": url_for("checkin.token"),
             "serviceWorker": url_for("checkin.service_worker"),
         },
-        "labels": {result.value: str(label) for result, label in CHECKIN_RESULT_LABELS.items()},
-        "statusLabels": {"confirmed": _("已确认"), "waitlisted": _("候补中"), "cancelled": _("已取消")},
-        "text": _door_texts(),
+        **_door_words(),
     }
+    asset_url = _asset_urls(_assets_version())
     return render_template("checkin/door.html", event=event, current=current, config=config,
-                           walk_in_form=WalkInForm(), asset_url=_asset_url, import_map=_import_map())
+                           walk_in_form=WalkInForm(), asset_url=asset_url, import_map=_import_map(asset_url))
 
 
 def _ms(moment) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def _import_map() -> dict:
+def _import_map(asset_url) -> dict:
     """Each module's plain URL (what ``import "./queue.js"`` resolves to) mapped to its versioned one."""
-    return {"imports": {url_for("static", filename=a): _asset_url(a) for a in MODULE_ASSETS}}
+    return {"imports": {url_for("static", filename=a): asset_url(a) for a in MODULE_ASSETS}}
 
 
-def _asset_url(filename: str) -> str:
-    """A shell file's URL carrying the shell's version: after a deploy the page asks for new URLs, which
-    an old service worker's cache cannot answer with old files."""
-    return url_for("static", filename=filename, v=_assets_version())
+def _asset_urls(version: str):
+    """``filename -> URL`` of a shell file carrying the shell's ``version``: after a deploy the page asks
+    for new URLs, which an old service worker's cache cannot answer with old files. The version is
+    computed once per answer (it reads every shell file's size and time)."""
+
+    def asset_url(filename: str) -> str:
+        return url_for("static", filename=filename, v=version)
+
+    return asset_url
+
+
+_words: dict[str, dict] = {}
+
+
+def _door_words() -> dict:
+    """The page config's words (verdicts, statuses, texts) in the request's language, translated once per
+    worker and language (forty look-ups through Flask-Babel otherwise)."""
+    language = str(get_locale())
+    words = _words.get(language)
+    if words is None:
+        words = _words[language] = {
+            "labels": {result.value: str(label) for result, label in CHECKIN_RESULT_LABELS.items()},
+            "statusLabels": {"confirmed": _("已确认"), "waitlisted": _("候补中"), "cancelled": _("已取消")},
+            "text": _door_texts(),
+        }
+    return words
 
 
 def _door_texts() -> dict:
@@ -227,8 +249,10 @@ def service_worker():
     # The door page asks for its scripts with the version; app.css (from base.html) and qr-scanner's
     # worker (loaded relative to its script) come without it: the service worker fetches the CSS
     # network-first and keys the rest by their full URL.
-    assets = [_asset_url(a) if a in VERSIONED_ASSETS else url_for("static", filename=a) for a in SHELL_ASSETS]
-    response = Response(render_template("checkin/sw.js", version=_assets_version(), assets=assets,
+    version = _assets_version()
+    asset_url = _asset_urls(version)
+    assets = [asset_url(a) if a in VERSIONED_ASSETS else url_for("static", filename=a) for a in SHELL_ASSETS]
+    response = Response(render_template("checkin/sw.js", version=version, assets=assets,
                                         network_first=[url_for("static", filename="css/app.css")]),
                         mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"

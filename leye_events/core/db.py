@@ -19,14 +19,15 @@ from .urls import MAX_ID
 LOCK_TIMEOUT = "10s"
 
 
-def get_row(model, row_id):
+def get_row(model, row_id, options=()):
     """The row with id ``row_id``, or None — also for ids that are not integers or that no table
     could hold (a 64-bit number would overflow PostgreSQL's integer before finding nothing).
+    ``options`` are loader options (what to load with it in the same statement).
 
     The one id check of the services; URLs are bounded by ``core.urls.BoundedIntConverter``."""
     if isinstance(row_id, bool) or not isinstance(row_id, int) or not 1 <= row_id <= MAX_ID:
         return None
-    return db.session.get(model, row_id)
+    return db.session.get(model, row_id, options=options)
 
 
 @contextmanager

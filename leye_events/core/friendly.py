@@ -4,9 +4,10 @@ Works inside and outside a request (posters and certificates are drawn from serv
 defaults to the request's, or Chinese.
 """
 from datetime import date, datetime
+from functools import lru_cache
 
 from babel import Locale
-from babel.dates import format_skeleton, format_time
+from babel.dates import format_skeleton
 from flask import has_request_context
 from flask_babel import get_locale
 
@@ -19,13 +20,21 @@ RELATIVE_DAYS = {
 
 
 def _locale(locale: str | Locale | None) -> Locale:
+    if isinstance(locale, Locale):
+        return locale
     if locale is not None:
-        return Locale.parse(locale)
+        return _parsed_locale(locale)
     if has_request_context():
         current = get_locale()
         if current is not None:
             return current
-    return Locale.parse("zh_CN")
+    return _parsed_locale("zh_CN")
+
+
+@lru_cache(maxsize=16)
+def _parsed_locale(code: str) -> Locale:
+    """``Locale.parse`` scans Babel's list of locales (~0.2 ms): once per worker and language."""
+    return Locale.parse(code)
 
 
 def friendly_day(value: datetime, *, today: date | None = None, locale=None, relative: bool = True) -> str:
@@ -37,8 +46,14 @@ def friendly_day(value: datetime, *, today: date | None = None, locale=None, rel
     words = RELATIVE_DAYS.get(loc.language, RELATIVE_DAYS["en"])
     if relative and offset in words:
         return words[offset]
-    skeleton = "MMMEd" if local.year == today.year else "yMMMEd"
-    text = format_skeleton(skeleton, local, locale=loc)
+    return _day_text("MMMEd" if local.year == today.year else "yMMMEd", local.date(), loc)
+
+
+@lru_cache(maxsize=4096)
+def _day_text(skeleton: str, day: date, loc: Locale) -> str:
+    """A day in CLDR's ``skeleton``, kept per worker: Babel's pattern matching costs ~20 µs a call and a
+    catalogue page shows the same few days over and over."""
+    text = format_skeleton(skeleton, day, locale=loc)
     if loc.language == "zh":
         # CLDR writes 12月11日周四; a space before the weekday reads better on a poster.
         text = text.replace("日周", "日 周")
@@ -49,7 +64,8 @@ def friendly_span(starts_at: datetime, ends_at: datetime, **kwargs) -> str:
     """``12月11日 周四 14:00–16:00``, or both days when the span passes midnight."""
     start, end = to_local(starts_at), to_local(ends_at)
     loc = _locale(kwargs.pop("locale", None))
-    start_text = f"{friendly_day(start, locale=loc, **kwargs)} {format_time(start, 'HH:mm', locale=loc)}"
+    # HH:mm is the same two-digit clock in every language the site speaks: no need for Babel.
+    start_text = f"{friendly_day(start, locale=loc, **kwargs)} {start:%H:%M}"
     if start.date() == end.date():
-        return f"{start_text}–{format_time(end, 'HH:mm', locale=loc)}"
-    return f"{start_text} – {friendly_day(end, locale=loc, **kwargs)} {format_time(end, 'HH:mm', locale=loc)}"
+        return f"{start_text}–{end:%H:%M}"
+    return f"{start_text} – {friendly_day(end, locale=loc, **kwargs)} {end:%H:%M}"

@@ -287,6 +287,32 @@ def first_session_start():
     )
 
 
+@dataclass(frozen=True)
+class SessionSummary:
+    """What an event card shows of the sessions: the first one (``starts_at``, ``ends_at``) and how many."""
+
+    first: object
+    count: int
+
+
+def session_summaries(event_ids) -> dict[int, SessionSummary]:
+    """Each event's ``SessionSummary`` by event id, in one statement of three columns (a catalogue page
+    would otherwise load every session of every card as an ORM object)."""
+    event_ids = list(event_ids)
+    if not event_ids:
+        return {}
+    rows = db.session.execute(
+        db.select(EventSession.event_id, EventSession.starts_at, EventSession.ends_at)
+        .where(EventSession.event_id.in_(event_ids))
+        .order_by(EventSession.event_id, EventSession.starts_at, EventSession.id)  # as Event.sessions
+    ).all()
+    firsts, counts = {}, {}
+    for row in rows:
+        firsts.setdefault(row.event_id, row)
+        counts[row.event_id] = counts.get(row.event_id, 0) + 1
+    return {event_id: SessionSummary(first, counts[event_id]) for event_id, first in firsts.items()}
+
+
 def catalogue_query(*, kind=None, station_id=None, date_from=None, date_to=None, text=None, statuses=(EventStatus.PUBLISHED,)):
     """A select of events with a session ending after ``date_from`` (default: now) and starting
     before ``date_to``, filtered by kind, station and a text search, soonest first."""

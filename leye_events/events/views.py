@@ -3,11 +3,13 @@
 Thin routes: parse the request, check access, call events.services, render.
 """
 from datetime import date, datetime, time, timedelta
+from math import ceil
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..accounts.auth import can_manage_station, is_staff_of_station, roles_required
 from ..accounts.models import Role
@@ -67,17 +69,53 @@ def shanghai_midnight(day: date) -> datetime:
     return as_utc(datetime.combine(day, time.min, tzinfo=SHANGHAI))
 
 
-def paginate(query, page: int, per_page: int):
-    """Flask-SQLAlchemy pagination that lands on the last page when ``page`` is past the end."""
-    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
-    if page > 1 and not pagination.items and pagination.pages:
-        pagination = db.paginate(query, page=pagination.pages, per_page=per_page, error_out=False)
-    return pagination
+class Page:
+    """One page of a list: its items and where it sits among all of them (what the pagination macro
+    and a list's total read; the same names as Flask-SQLAlchemy's pagination)."""
+
+    def __init__(self, items: list, total: int, page: int, per_page: int):
+        self.items, self.total, self.page, self.per_page = items, total, page, per_page
+        self.pages = ceil(total / per_page) if total else 0
+        self.has_prev, self.has_next = page > 1, page < self.pages
+        self.prev_num = page - 1 if self.has_prev else None
+        self.next_num = page + 1 if self.has_next else None
+
+    def __iter__(self):
+        return iter(self.items)
+
+
+def paginate(query, page: int, per_page: int) -> Page:
+    """Page ``page`` of the ORM select ``query``, landing on the last page when ``page`` is past the end.
+
+    The total comes with the rows (a window count in the same statement); only a page past the end
+    counts on its own."""
+    rows = _page_rows(query, page, per_page)
+    if rows:
+        return Page([row[0] for row in rows], rows[0][1], page, per_page)
+    total = db.session.scalar(db.select(func.count()).select_from(query.order_by(None).subquery()))
+    if page > 1 and total:
+        page = ceil(total / per_page)
+        rows = _page_rows(query, page, per_page)
+        return Page([row[0] for row in rows], total, page, per_page)
+    return Page([], total, page, per_page)
+
+
+def _page_rows(query, page: int, per_page: int) -> list:
+    """(item, total) rows of one page."""
+    counted = query.add_columns(func.count().over()).limit(per_page).offset((page - 1) * per_page)
+    return db.session.execute(counted).all()
 
 
 def with_card_data(query):
-    """Load what an event card shows (station, sessions) in a fixed number of queries."""
-    return query.options(selectinload(Event.station), selectinload(Event.sessions))
+    """Load what a list of events shows (station, sessions) in a fixed number of queries: the station in
+    the events' own statement (a many-to-one join costs less than a second round of ORM loading)."""
+    return query.options(joinedload(Event.station), selectinload(Event.sessions))
+
+
+def with_station(query):
+    """The events' stations in the events' own statement; event cards take their sessions from
+    ``services.session_summaries``."""
+    return query.options(joinedload(Event.station))
 
 
 def page_url_maker(endpoint: str, **fixed):
@@ -148,13 +186,15 @@ def home():
         date_to=date_to,
         text=text or None,
     )
-    pagination = paginate(with_card_data(query), parse_page(args.get("page")), current_app.config["EVENTS_PER_PAGE"])
+    pagination = paginate(with_station(query), parse_page(args.get("page")), current_app.config["EVENTS_PER_PAGE"])
     events = list(pagination.items)
-    stations = db.session.scalars(db.select(Station).order_by(Station.kind, Station.name)).all()
+    # The filter's choices: two columns, no ORM objects.
+    stations = db.session.execute(db.select(Station.slug, Station.name).order_by(Station.kind, Station.name)).all()
     return render_template(
         "events/home.html",
         events=events,
         counts=seat_counts_for(events),
+        sessions=services.session_summaries(e.id for e in events),
         pagination=pagination,
         page_url=page_url_maker("events.home"),
         filters=filters,
@@ -164,8 +204,8 @@ def home():
     )
 
 
-def _load_event(event_id: int) -> Event:
-    event = get_row(Event, event_id)
+def _load_event(event_id: int, options=()) -> Event:
+    event = get_row(Event, event_id, options)
     if event is None:
         abort(404)
     return event
@@ -174,7 +214,7 @@ def _load_event(event_id: int) -> Event:
 @bp.get("/events/<int:event_id>")
 def detail(event_id: int):
     """One event: everything a seeker needs to decide, and the button to register."""
-    event = _load_event(event_id)
+    event = _load_event(event_id, (joinedload(Event.station), joinedload(Event.sessions)))  # one statement
     if event.status == EventStatus.DRAFT and not is_staff_of_station(current_user, event.station_id):
         abort(404)
     now = utcnow()

@@ -5,8 +5,8 @@ from sqlalchemy import func
 from ..booking.counts import seat_counts_for
 from ..core.timeutil import utcnow
 from ..events.models import Event, EventSession, EventStatus
-from ..events.services import catalogue_query
-from ..events.views import page_url_maker, paginate, parse_page, station_by_slug, with_card_data
+from ..events.services import catalogue_query, session_summaries
+from ..events.views import page_url_maker, paginate, parse_page, station_by_slug, with_station
 from ..extensions import db
 from .models import STATION_KIND_LABELS, Station, StationKind
 
@@ -46,7 +46,7 @@ def detail(slug: str):
     station = station_by_slug(slug)
     if station is None:
         abort(404)
-    query = with_card_data(catalogue_query(station_id=station.id))
+    query = with_station(catalogue_query(station_id=station.id))
     pagination = paginate(query, parse_page(request.args.get("page")), current_app.config["EVENTS_PER_PAGE"])
     events = list(pagination.items)
     return render_template(
@@ -54,6 +54,7 @@ def detail(slug: str):
         station=station,
         events=events,
         counts=seat_counts_for(events),
+        sessions=session_summaries(e.id for e in events),
         pagination=pagination,
         page_url=page_url_maker("stations.detail", slug=station.slug),
     )

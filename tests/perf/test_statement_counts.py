@@ -26,9 +26,10 @@ BUDGET = {
     "duplicate_scan": 3,  # token, gather, insert
     "confirmed_registration": 6,  # token, event, registration, notification, audit, the seat (UPDATE)
     "waitlisted_registration": 6,  # token, event, registration, notification, audit, the position (UPDATE)
-    "home_page": 6,
-    "event_page": 4,
-    "door_page": 5,
+    "home_page": 4,  # the page's events with their stations and the total, their sessions, stations, seats
+    "event_page": 2,  # the event with its station and sessions, its seats
+    "door_page": 5,  # the list of events to open
+    "door_event_page": 4,  # login, the event, its sessions, the unread count
 }
 
 
@@ -155,3 +156,10 @@ def test_door_page_statements(login, events):
     client = login(make_user(Role.DOOR, station=station))
     sql = _page_statements(client, "/door", events)
     assert len(sql) <= BUDGET["door_page"], str(sql)  # the same for 10 and 1,000 events
+
+
+def test_door_event_page_statements(login):
+    event = make_event(sessions=3)
+    client = login(make_user(Role.DOOR, station=event.station))
+    sql = _page_statements(client, f"/door/{event.id}", 1)
+    assert len(sql) <= BUDGET["door_event_page"], str(sql)
