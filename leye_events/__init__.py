@@ -4,6 +4,7 @@ import secrets
 
 import click
 from flask import Flask
+from sqlalchemy.orm import configure_mappers
 
 from .config import DefaultConfig, database_url_from_env
 
@@ -30,6 +31,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.url_map.converters["int"] = BoundedIntConverter
     from . import models  # noqa: F401  (every table, for the metadata)
+
+    configure_mappers()  # at start, not in each worker's first request (0.1 s that a rush's first wave waited)
     from .core import sqlite  # noqa: F401  (SQLite connection settings)
     from .notifications import handlers  # noqa: F401  (outbox rows on registrations, changes, cancellations)
 
