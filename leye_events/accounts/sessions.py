@@ -53,7 +53,8 @@ def user_for_login_id(login_id: str) -> User | None:
 # (``API_TOKEN_CACHE_SECONDS``), a revocation in this worker at once (``forget_cached_tokens``). So does a
 # change of an account: here at once, in other workers within the same seconds.
 _token_cache: dict[str, tuple[float, dict]] = {}
-_TOKEN_CACHE_MAX = 10_000
+_TOKEN_CACHE_MAX = 1_000  # an entry lives seconds: far more than a station's door devices, and a rush of
+# seekers' one-off tokens (each used once) cannot grow a worker's memory past ~1 MiB
 _USER_COLUMNS = [column.key for column in User.__table__.columns]
 
 
@@ -80,9 +81,18 @@ def user_for_token(token: str) -> User | None:
     ttl = min(float(current_app.config.get("API_TOKEN_CACHE_SECONDS", 5)), (expires_at - now).total_seconds())
     if ttl > 0:
         if len(_token_cache) >= _TOKEN_CACHE_MAX:
-            _token_cache.clear()
+            _drop_expired_tokens()
         _token_cache[key] = (time.monotonic() + ttl, {name: getattr(user, name) for name in _USER_COLUMNS})
     return user
+
+
+def _drop_expired_tokens() -> None:
+    """Make room in the token cache: drop the entries past their deadline, or all when none are."""
+    now = time.monotonic()
+    for key in [key for key, (deadline, _values) in _token_cache.items() if deadline <= now]:
+        del _token_cache[key]
+    if len(_token_cache) >= _TOKEN_CACHE_MAX:
+        _token_cache.clear()
 
 
 def _attached(values: dict) -> User:

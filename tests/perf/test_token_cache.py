@@ -50,3 +50,25 @@ def test_a_revocation_in_this_worker_bites_at_once(client):
     assert revoke_token(db.session.get(User, user.id), token_id)
     db.session.commit()
     assert _me(client, token).status_code == 401
+
+
+def test_the_cache_stays_bounded_and_keeps_live_entries(app, client, monkeypatch):
+    """A rush of one-off tokens cannot grow a worker's memory: past the bound the expired entries go
+    first (a live door's token stays cached), and everything only when none has expired."""
+    from leye_events.accounts import sessions
+
+    monkeypatch.setattr(sessions, "_TOKEN_CACHE_MAX", 3)
+    door, *seekers = [make_token(make_user(Role.SEEKER)) for _ in range(5)]
+    forget_cached_tokens()
+    with configured(app, API_TOKEN_CACHE_SECONDS=60):
+        assert _me(client, door).status_code == 200
+    with configured(app, API_TOKEN_CACHE_SECONDS=0.05):
+        for token in seekers[:2]:
+            assert _me(client, token).status_code == 200
+        time.sleep(0.1)
+        for token in seekers[2:]:
+            assert _me(client, token).status_code == 200
+            assert len(sessions._token_cache) <= 3
+    with counting_statements() as sql:
+        assert _me(client, door).status_code == 200
+    assert not any("api_tokens" in statement for statement in sql), str(sql)  # the door's entry survived
