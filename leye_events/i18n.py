@@ -1,9 +1,8 @@
 """Language choice: Chinese first, English on request (``?lang=en`` or the switch in the footer)."""
-from functools import cache
-
 from babel import Locale
 from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
 
+from .core.locales import babel_locale
 from .core.urls import safe_next_url, same_site_path
 
 bp = Blueprint("i18n", __name__)
@@ -27,12 +26,7 @@ def select_locale() -> str:
 def select_babel_locale() -> Locale:
     """``select_locale``'s choice as Flask-Babel's ``Locale``, parsed once per worker and language:
     ``Locale.parse`` scans Babel's list of locales (~0.2 ms) on every page otherwise."""
-    return _parsed_locale(select_locale())
-
-
-@cache
-def _parsed_locale(code: str) -> Locale:
-    return Locale.parse(code)
+    return babel_locale(select_locale())
 
 
 @bp.get("/lang/<code>")

@@ -14,6 +14,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, PlainValidator, Str
 from pydantic_core import PydanticCustomError
 
 from ..accounts.models import SEEKER_CATEGORY_LABELS
+from ..core.locales import babel_locale
 from ..core.timeutil import SHANGHAI, parse_iso
 from ..core.urls import MAX_ID  # noqa: F401  (larger ids exist nowhere; re-exported)
 
@@ -70,7 +71,7 @@ def _category_code(value):
     if not isinstance(value, str):
         return value
     value = value.strip()
-    with force_locale("zh_CN"):
+    with force_locale(babel_locale("zh_CN")):
         labels = {str(label): code.value for code, label in SEEKER_CATEGORY_LABELS.items()}
     labels.update({str(label): code.value for code, label in SEEKER_CATEGORY_LABELS.items()})
     return labels.get(value, value)

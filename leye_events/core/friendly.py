@@ -11,6 +11,7 @@ from babel.dates import format_skeleton
 from flask import has_request_context
 from flask_babel import get_locale
 
+from .locales import babel_locale
 from .timeutil import to_local, utcnow
 
 RELATIVE_DAYS = {
@@ -23,18 +24,12 @@ def _locale(locale: str | Locale | None) -> Locale:
     if isinstance(locale, Locale):
         return locale
     if locale is not None:
-        return _parsed_locale(locale)
+        return babel_locale(locale)
     if has_request_context():
         current = get_locale()
         if current is not None:
             return current
-    return _parsed_locale("zh_CN")
-
-
-@lru_cache(maxsize=16)
-def _parsed_locale(code: str) -> Locale:
-    """``Locale.parse`` scans Babel's list of locales (~0.2 ms): once per worker and language."""
-    return Locale.parse(code)
+    return babel_locale("zh_CN")
 
 
 def friendly_day(value: datetime, *, today: date | None = None, locale=None, relative: bool = True) -> str:

@@ -5,6 +5,7 @@ Every function returns a ``Message``; ``sms`` aims at one SMS (70 characters) by
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..core.locales import babel_locale
 from ..core.timeutil import to_local
 from ..core.urls import absolute_url
 from ..online.services import has_join_link
@@ -30,7 +31,7 @@ def _ticket(registration) -> str:
 def registration_message(registration, kind: NotificationKind) -> Message:
     """Confirmed, waitlisted or promoted from the waitlist."""
     event = registration.event
-    with force_locale("zh_CN"):
+    with force_locale(babel_locale("zh_CN")):
         values = {"title": event.title, "short": _short(event.title), "when": _when(event.starts_at),
                   "venue": event.venue, "url": _ticket(registration)}
         if kind == NotificationKind.WAITLISTED:
@@ -54,7 +55,7 @@ def registration_message(registration, kind: NotificationKind) -> Message:
 
 
 def cancellation_message(event, reason: str | None) -> Message:
-    with force_locale("zh_CN"):
+    with force_locale(babel_locale("zh_CN")):
         values = {"title": event.title, "short": _short(event.title), "when": _when(event.starts_at),
                   "venue": event.venue, "url": absolute_url("booking.my_registrations")}
         title = _("活动取消：%(title)s", **values)
@@ -68,7 +69,7 @@ def cancellation_message(event, reason: str | None) -> Message:
 
 
 def change_message(event, registration, cause: str) -> Message:
-    with force_locale("zh_CN"):
+    with force_locale(babel_locale("zh_CN")):
         values = {"title": event.title, "short": _short(event.title), "when": _when(event.starts_at),
                   "venue": event.venue, "url": _ticket(registration)}
         title = _("活动变更：%(title)s", **values)
@@ -80,7 +81,7 @@ def change_message(event, registration, cause: str) -> Message:
 
 def reminder_message(registration, session, offset_label: str) -> Message:
     event = registration.event
-    with force_locale("zh_CN"):
+    with force_locale(babel_locale("zh_CN")):
         name = event.title + (f"·{session.title}" if session.title else "")
         values = {"title": name, "short": _short(name), "when": _when(session.starts_at), "venue": event.venue,
                   "url": _ticket(registration)}
@@ -97,7 +98,7 @@ def reminder_message(registration, session, offset_label: str) -> Message:
 
 
 def notice_message(event, text: str, cause: str) -> Message:
-    with force_locale("zh_CN"):
+    with force_locale(babel_locale("zh_CN")):
         title = _("活动通知：%(title)s", title=event.title)
         sms = _("【乐业活动】“%(short)s”：%(text)s", short=_short(event.title), text=text)
     return Message(kind=NotificationKind.NOTICE, cause=cause, title=title, body=text,
@@ -105,14 +106,14 @@ def notice_message(event, text: str, cause: str) -> Message:
 
 
 def login_code_text(code: str) -> str:
-    with force_locale("zh_CN"):
+    with force_locale(babel_locale("zh_CN")):
         return _("【乐业活动】验证码 %(code)s，5分钟内有效。请勿告诉他人。", code=code)
 
 
 def interview_message(booking) -> Message:
     """An interview slot booked at a fair or an interview session."""
     slot = booking.slot
-    with force_locale("zh_CN"):
+    with force_locale(babel_locale("zh_CN")):
         values = {"employer": slot.employer.name, "when": _when(slot.starts_at), "title": slot.event.title,
                   "post": slot.post.title if slot.post else ""}
         title = _("面试已预约：%(employer)s", **values)
@@ -124,7 +125,7 @@ def interview_message(booking) -> Message:
 
 def application_result_message(application) -> Message:
     """What the employer decided about an application (投递)."""
-    with force_locale("zh_CN"):
+    with force_locale(babel_locale("zh_CN")):
         values = {"employer": application.employer.name, "post": application.post.title,
                   "result": application.status_label}
         title = _("投递进展：%(post)s", **values)
@@ -139,7 +140,7 @@ def application_result_message(application) -> Message:
 def feedback_request_message(registration) -> Message:
     """After the event: how was it? A link to the seeker's own rating form."""
     event = registration.event
-    with force_locale("zh_CN"):
+    with force_locale(babel_locale("zh_CN")):
         values = {"title": event.title, "short": _short(event.title),
                   "url": absolute_url("feedback.give", registration_id=registration.id)}
         title = _("给活动打个分：%(title)s", **values)
