@@ -12,13 +12,13 @@ from leye_events.notifications.delivery import deliver_due
 
 from ..booking.test_concurrency import configured
 from ..factories import make_event, make_user
-from ..notifications.conftest import FakeGateway
+from ..notifications.conftest import NOON_SHANGHAI, FakeGateway
 
 pytestmark = pytest.mark.browser
 
 
 def sms_code(gateway, phone):
-    deliver_due()
+    deliver_due(NOON_SHANGHAI)
     text = [r["json"]["text"] for r in gateway.requests if r["json"]["phone"] == phone][-1]
     return re.search(r"\b(\d{6})\b", text).group(1)
 
@@ -48,7 +48,7 @@ def test_sign_up_by_sms_code_register_and_hear_of_the_cancellation(app, phone_pa
         db.session.commit()
         events.cancel_event(db.session.get(type(event), event.id), actor=make_user(Role.ADMIN), reason="场地检修")
         db.session.commit()
-        deliver_due()
+        deliver_due(NOON_SHANGHAI)  # outside SMS quiet hours, whenever the test runs
         page.locator(".bell").click()
         expect(page.locator(".inbox")).to_contain_text("活动取消：简历门诊沙龙")
         expect(page.locator(".inbox")).to_contain_text("场地检修")

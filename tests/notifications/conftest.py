@@ -5,6 +5,7 @@ import json
 import socket
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from email.policy import default as default_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
@@ -12,6 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from aiosmtpd.controller import Controller
 
+from leye_events.core.timeutil import SHANGHAI
 from leye_events.notifications.delivery import deliver_due
 
 from ..booking.test_concurrency import configured
@@ -103,6 +105,19 @@ def gateway(app):
     with configured(app, SMS_BACKEND="webhook", SMS_WEBHOOK_URL=server.url + "/sms"):
         yield server
     server.close()
+
+
+def next_shanghai(hour: int, minute: int = 0) -> datetime:
+    """The next ``hour:minute`` in Shanghai from the real clock, in UTC: a worker's "now" that is never
+    before the messages a test has just written, whatever day and time the suite runs."""
+    local = datetime.now(SHANGHAI)
+    moment = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    return (moment if moment >= local else moment + timedelta(days=1)).astimezone(UTC)
+
+
+NOON_SHANGHAI = next_shanghai(12)  # outside SMS quiet hours (21:00–08:00 in Shanghai)
+NIGHT_SHANGHAI = next_shanghai(22, 30)  # inside them
+MORNING_AFTER_NIGHT = NIGHT_SHANGHAI + timedelta(hours=9, minutes=30)  # 08:00, when they end
 
 
 def run_worker(now=None):

@@ -1,5 +1,5 @@
 """The worker: SMTP and webhook delivery, retries with back-off, giving up, quiet hours, opt-out."""
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from leye_events.accounts.models import Role
 from leye_events.booking import services as booking
@@ -11,10 +11,7 @@ from leye_events.notifications.models import Channel, DeliveryStatus, Notificati
 
 from ..booking.test_concurrency import configured
 from ..factories import make_event, make_registration, make_user
-from .conftest import free_port, run_worker
-
-NOON_SHANGHAI = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)
-NIGHT_SHANGHAI = datetime(2026, 12, 1, 14, 30, tzinfo=UTC)  # 22:30 in Shanghai
+from .conftest import MORNING_AFTER_NIGHT, NIGHT_SHANGHAI, NOON_SHANGHAI, free_port, run_worker
 
 
 def rows(**filters):
@@ -90,9 +87,9 @@ def test_sms_waits_for_the_end_of_quiet_hours_unless_the_session_is_close(gatewa
     assert [r["json"]["phone"] for r in gateway.requests] == [near_seeker.phone]
     [held] = rows(event_id=far.id, channel=Channel.SMS)
     assert held.status == DeliveryStatus.PENDING and held.attempts == 0
-    assert held.next_attempt_at == datetime(2026, 12, 2, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
+    assert held.next_attempt_at == MORNING_AFTER_NIGHT
     assert run_worker(NIGHT_SHANGHAI + timedelta(hours=5)).sent == 0
-    assert run_worker(datetime(2026, 12, 2, 0, 0, tzinfo=UTC)).sent == 1
+    assert run_worker(MORNING_AFTER_NIGHT).sent == 1
 
 
 def test_login_codes_are_never_held(client, gateway):

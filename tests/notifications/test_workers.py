@@ -5,7 +5,7 @@ import subprocess
 import sys
 import threading
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,13 +20,17 @@ from leye_events.notifications.services import Message, notify
 
 from ..booking.test_concurrency import configured
 from ..factories import make_event, make_registration, make_user
+from .conftest import NOON_SHANGHAI
 
-NOON_SHANGHAI = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)
+# Workers in another process or thread run on the real clock: an event this close is told by SMS even in
+# quiet hours (21:00–08:00 in Shanghai), so their tests pass at any time of day.
+SOON = timedelta(hours=1)
+NEXT_WEEK = timedelta(days=7)
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def cancel_event_with_registrants(count: int):
-    event = make_event()
+def cancel_event_with_registrants(count: int, starts_in: timedelta = NEXT_WEEK):
+    event = make_event(starts_in=starts_in)
     for _ in range(count):
         make_registration(event, make_user(email=None))
     events.cancel_event(event, actor=make_user(Role.ADMIN))
@@ -74,7 +78,7 @@ def test_control_without_the_claim_two_workers_send_messages_twice(app, gateway)
 
 
 def test_flask_notify_run_once_delivers_as_a_separate_process(app, gateway):
-    cancel_event_with_registrants(3)
+    cancel_event_with_registrants(3, starts_in=SOON)
     env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "FLASK_SMS_BACKEND": "webhook",
            "FLASK_SMS_WEBHOOK_URL": gateway.url + "/sms", "FLASK_NOTIFY_QUEUE_URL": "memory://"}
     env.pop("FLASK_DEBUG", None)
@@ -109,7 +113,7 @@ def redis_queue(app):
 
 
 def test_a_commit_enqueues_on_redis_and_a_consumer_delivers(app, gateway, redis_queue):
-    cancel_event_with_registrants(2)
+    cancel_event_with_registrants(2, starts_in=SOON)
     assert redis_queue.pending_count() == 1  # the commit woke the worker through Redis
     consumer = embedded_consumer(redis_queue, workers=1, worker_type="thread", periodic=False)
     consumer.start()
