@@ -10,6 +10,7 @@ from ..accounts.models import Role, User
 from ..audit.services import record
 from ..booking.models import Registration, RegistrationStatus
 from ..checkin.attendance import attended_sessions
+from ..core.db import get_row
 from ..core.errors import Forbidden, NotFound, ServiceError
 from ..core.timeutil import utcnow
 from ..events.models import Event, EventSession, EventStatus
@@ -65,7 +66,7 @@ def log_follow_up(event: Event, registration_id, contact, *, actor: User, body="
         contact = ContactResult(contact)
     except ValueError:
         raise ServiceError("invalid_field", _("回访结果无效。"), field="contact") from None
-    registration = db.session.get(Registration, registration_id) if isinstance(registration_id, int) else None
+    registration = get_row(Registration, registration_id)
     if registration is None or registration.event_id != event.id:
         raise NotFound("not_found", _("报名记录不存在。"))
     body = clean_text(body, "body", NOTE_MAX, required=False)

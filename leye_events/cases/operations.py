@@ -16,7 +16,7 @@ from ..accounts.models import Role, SeekerCategory, User
 from ..audit.services import clean_reason, record
 from ..booking.models import Registration
 from ..checkin.models import CheckIn
-from ..core.db import insert_unless_conflict
+from ..core.db import get_row, insert_unless_conflict
 from ..core.errors import Forbidden, NotFound, ServiceError
 from ..core.timeutil import today_local, utcnow
 from ..events.models import Event, EventSession
@@ -97,14 +97,14 @@ def ensure_cases(station_id: int | None = None) -> int:
 
 
 def seeker_or_404(seeker_id) -> User:
-    seeker = db.session.get(User, seeker_id) if isinstance(seeker_id, int) else None
+    seeker = get_row(User, seeker_id)
     if seeker is None or seeker.role != Role.SEEKER:
         raise NotFound("not_found", _("找不到该求职者。"))
     return seeker
 
 
 def case_or_404(case_id) -> Case:
-    case = db.session.get(Case, case_id) if isinstance(case_id, int) else None
+    case = get_row(Case, case_id)
     if case is None:
         raise NotFound("not_found", _("找不到该服务档案。"))
     return case
@@ -183,7 +183,7 @@ def update_case(case: Case, *, actor: User, plan=None, category=None, counselor_
         if counselor_id in (0, ""):
             new = None
         else:
-            new = db.session.get(User, counselor_id) if isinstance(counselor_id, int) else None
+            new = get_row(User, counselor_id)
             if new is None or new.role != Role.COUNSELOR or new.station_id != case.station_id:
                 raise ServiceError("invalid_counselor", _("只能指派本乐业空间的服务专员。"), field="counselor_id")
         if (new.id if new else None) != case.counselor_id:
@@ -301,7 +301,7 @@ def set_referral_result(referral: Referral, result, *, actor: User, body="") -> 
 
 
 def referral_or_404(referral_id) -> Referral:
-    referral = db.session.get(Referral, referral_id) if isinstance(referral_id, int) else None
+    referral = get_row(Referral, referral_id)
     if referral is None:
         raise NotFound("not_found", _("推荐记录不存在。"))
     return referral
@@ -322,12 +322,12 @@ def record_outcome(case: Case, *, actor: User, employer, post="", industry="", s
     body = clean_text(body, "body", NOTE_MAX, required=False)
     event = None
     if event_id not in (None, "", 0):
-        event = db.session.get(Event, event_id) if isinstance(event_id, int) else None
+        event = get_row(Event, event_id)
         if event is None or event.id not in {e.id for e in attended_events(case)}:
             raise ServiceError("invalid_field", _("只能选择求职者参加过的活动。"), field="event_id")
     referral = None
     if referral_id not in (None, "", 0):
-        referral = db.session.get(Referral, referral_id) if isinstance(referral_id, int) else None
+        referral = get_row(Referral, referral_id)
         if referral is None or referral.case_id != case.id:
             raise ServiceError("invalid_field", _("只能选择本档案的岗位推荐。"), field="referral_id")
     employer, post = find_or_create_post(employer, post, industry)

@@ -11,6 +11,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from ..accounts.auth import is_staff_of_station
 from ..booking.models import Registration, RegistrationStatus
 from ..checkin.attendance import attended_sessions
+from ..core.db import get_row
 from ..core.errors import NotFound, ServiceError
 from ..core.friendly import friendly_span
 from ..core.timeutil import to_local, utcnow
@@ -70,7 +71,7 @@ def verify(token: str) -> Registration | None:
         registration_id = _serializer().loads(token)
     except BadSignature:
         return None
-    registration = db.session.get(Registration, registration_id) if isinstance(registration_id, int) else None
+    registration = get_row(Registration, registration_id)
     return registration if registration is not None and has_completed(registration) else None
 
 

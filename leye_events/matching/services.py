@@ -25,6 +25,7 @@ from ..audit.services import record
 from ..cases.access import may_work_case
 from ..cases.models import Case, CaseStatus
 from ..cases.operations import case_for
+from ..core.db import get_row
 from ..core.errors import Forbidden, NotFound, ServiceError
 from ..core.timeutil import to_local, utcnow
 from ..employers.models import Education, Post, PostStatus
@@ -56,7 +57,7 @@ def may_edit_profile(user, seeker: User) -> bool:
 
 
 def seeker_or_404(seeker_id) -> User:
-    seeker = db.session.get(User, seeker_id) if isinstance(seeker_id, int) else None
+    seeker = get_row(User, seeker_id)
     if seeker is None or seeker.role != Role.SEEKER:
         raise NotFound("not_found", _("求职者不存在。"))
     return seeker
@@ -152,7 +153,7 @@ def matches_for_seeker(seeker_id, *, viewer: User, limit: int = 20) -> list[Matc
 
 
 def post_or_404(post_id) -> Post:
-    post = db.session.get(Post, post_id) if isinstance(post_id, int) else None
+    post = get_row(Post, post_id)
     if post is None:
         raise NotFound("not_found", _("岗位不存在。"))
     return post

@@ -15,6 +15,7 @@ from ..cases.access import may_work_case
 from ..cases.follow_up import followup_events, no_shows
 from ..cases.models import Case, CaseEntry, CaseStatus, EntryKind
 from ..cases.operations import case_for
+from ..core.db import get_row
 from ..core.errors import Forbidden, NotFound, ServiceError
 from ..core.timeutil import to_local, utcnow
 from ..extensions import db
@@ -27,7 +28,7 @@ OPEN_STATUSES = (CaseStatus.ACTIVE, CaseStatus.PAUSED)
 
 
 def _seeker_case(seeker_id, actor: User) -> Case:
-    seeker = db.session.get(User, seeker_id) if isinstance(seeker_id, int) else None
+    seeker = get_row(User, seeker_id)
     if seeker is None or seeker.role != Role.SEEKER:
         raise NotFound("not_found", _("求职者不存在。"))
     case = case_for(seeker)
