@@ -9,7 +9,6 @@ again (scans of other doors' tickets). Prints throughput, latency, exact outcome
 """
 import argparse
 import random
-import secrets
 import sys
 from collections import Counter
 from datetime import timedelta
@@ -28,9 +27,9 @@ from bench.common import (  # noqa: E402
     insert_event,
     insert_seekers,
     insert_staff,
+    insert_tickets,
     insert_tokens,
     migrate,
-    naive_utcnow,
     print_memory,
     print_run,
     summary,
@@ -41,16 +40,9 @@ def populate(database_url: str, tickets: int, doors: int) -> tuple[int, list[str
     """An event whose door is open now, ``tickets`` confirmed registrations and ``doors`` door accounts
     with tokens; (event id, ticket codes, door tokens)."""
     engine = create_engine(database_url)
-    now = naive_utcnow()
     with engine.begin() as conn:
         event_id = insert_event(conn, capacity=tickets, starts_in=timedelta(minutes=-30), station_kind="university")
-        seekers = insert_seekers(conn, tickets)
-        codes = [secrets.token_urlsafe(20) for _ in seekers]
-        conn.execute(text(
-            "INSERT INTO registrations (event_id, seeker_id, status, ticket_code, walk_in, created_at, updated_at, "
-            "confirmed_at) VALUES (:e, :u, 'confirmed', :c, false, :now, :now, :now)"),
-            [{"e": event_id, "u": uid, "c": code, "now": now} for uid, code in zip(seekers, codes, strict=True)])
-        conn.execute(text("UPDATE events SET seats_taken = :n WHERE id = :e"), {"n": tickets, "e": event_id})
+        codes = insert_tickets(conn, event_id, insert_seekers(conn, tickets))
         tokens = insert_tokens(conn, insert_staff(conn, "door", doors, event_station(conn, event_id)))
     engine.dispose()
     return event_id, codes, tokens

@@ -206,6 +206,19 @@ def insert_seekers(conn, count: int, password_hash: str = "x") -> list[int]:
     return conn.execute(text("SELECT id FROM users WHERE role = 'seeker' ORDER BY id")).scalars().all()
 
 
+def insert_tickets(conn, event_id: int, seeker_ids: list[int]) -> list[str]:
+    """A confirmed registration of each seeker for the event (seats counted); their ticket codes, in order."""
+    now = naive_utcnow()
+    codes = [secrets.token_urlsafe(20) for _ in seeker_ids]
+    conn.execute(text(
+        "INSERT INTO registrations (event_id, seeker_id, status, ticket_code, walk_in, created_at, updated_at, "
+        "confirmed_at) VALUES (:e, :u, 'confirmed', :c, false, :now, :now, :now)"),
+        [{"e": event_id, "u": uid, "c": code, "now": now} for uid, code in zip(seeker_ids, codes, strict=True)])
+    conn.execute(text("UPDATE events SET seats_taken = seats_taken + :n WHERE id = :e"),
+                 {"n": len(seeker_ids), "e": event_id})
+    return codes
+
+
 def insert_staff(conn, role: str, count: int, station_id: int) -> list[int]:
     now = naive_utcnow()
     conn.execute(text(

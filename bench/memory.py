@@ -127,20 +127,18 @@ def measured_child() -> None:
 
 def populate(url: str, count: int) -> dict:
     """The three benchmarks' data side by side in one database; the plan of the measured requests."""
-    import secrets
     from datetime import timedelta
 
     from sqlalchemy import create_engine, text
 
     from bench import pages
-    from bench.common import insert_event, insert_seekers, insert_staff, insert_tokens, naive_utcnow
+    from bench.common import event_station, insert_event, insert_seekers, insert_staff, insert_tickets, insert_tokens
 
     def rename_station(conn, slug):  # insert_event names every station "bench"
         conn.execute(text("UPDATE stations SET slug = :slug WHERE slug = 'bench'"), {"slug": slug})
 
     page_event, page_door, login_id = pages.populate(url, 30)
     engine = create_engine(url)
-    now = naive_utcnow()
     with engine.begin() as conn:
         rename_station(conn, "bench-pages")
         conn.execute(text("UPDATE users SET email = 'pages-' || email WHERE id = :u"), {"u": page_door})
@@ -149,14 +147,8 @@ def populate(url: str, count: int) -> dict:
         seekers = insert_seekers(conn, count)
         seeker_tokens = insert_tokens(conn, seekers)
         checkin_event = insert_event(conn, capacity=count, starts_in=timedelta(minutes=-30), station_kind="university")
-        codes = [secrets.token_urlsafe(20) for _ in seekers]
-        conn.execute(text(
-            "INSERT INTO registrations (event_id, seeker_id, status, ticket_code, walk_in, created_at, updated_at, "
-            "confirmed_at) VALUES (:e, :u, 'confirmed', :c, false, :now, :now, :now)"),
-            [{"e": checkin_event, "u": uid, "c": code, "now": now} for uid, code in zip(seekers, codes, strict=True)])
-        conn.execute(text("UPDATE events SET seats_taken = :n WHERE id = :e"), {"n": count, "e": checkin_event})
-        station = conn.execute(text("SELECT station_id FROM events WHERE id = :e"), {"e": checkin_event}).scalar_one()
-        doors = [d for d in insert_staff(conn, "door", 2, station) if d != page_door]
+        codes = insert_tickets(conn, checkin_event, seekers)
+        doors = [d for d in insert_staff(conn, "door", 2, event_station(conn, checkin_event)) if d != page_door]
         door_tokens = insert_tokens(conn, doors)
     engine.dispose()
     return {"checkin_event": checkin_event, "codes": codes, "door_tokens": door_tokens,
