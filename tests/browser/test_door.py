@@ -284,11 +284,9 @@ def test_offline_a_ticket_missing_from_the_roster_can_be_admitted_and_is_checked
     expect(page.locator("#door-problem-list li")).to_have_text("名单外 …ZzZz：无效的票码")
 
 
-def test_walk_in_after_logging_in_again_and_for_a_phone_with_an_account(app, browser, live_server, open_door, event,
-                                                                        staff, monkeypatch):
-    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
-    page = open_door(browser)
-    # The page stayed open while the volunteer logged in again elsewhere: every token it holds is stale.
+def log_in_again_elsewhere(app, page, staff, live_server):
+    """What logging in again on another device does to an open door page: its session cookie changes,
+    and every token the page holds belongs to the old session."""
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = login_id_for(staff)
@@ -296,6 +294,14 @@ def test_walk_in_after_logging_in_again_and_for_a_phone_with_an_account(app, bro
     page.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"],
                                "value": client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value,
                                "url": live_server.url}])
+
+
+def test_walk_in_after_logging_in_again_and_for_a_phone_with_an_account(app, browser, live_server, open_door, event,
+                                                                        staff, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    page = open_door(browser)
+    # The page stayed open while the volunteer logged in again elsewhere: every token it holds is stale.
+    log_in_again_elsewhere(app, page, staff, live_server)
     make_user(name="赵六", phone="13711112222")  # already has an account: the door may not use it
     page.click("#door-walkin-tool summary")
     page.fill("#door-walkin-form input[name=name]", "赵 六")
@@ -354,13 +360,7 @@ def test_scans_go_to_the_api_with_the_session_and_a_stale_csrf_token_is_renewed(
     registration = ticket(event, seeker=make_user(name="王小明"))
     page = open_door(browser)
     # Logged in again elsewhere: the token the page holds belongs to the old session.
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = login_id_for(staff)
-        session["_fresh"] = True
-    page.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"],
-                               "value": client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value,
-                               "url": live_server.url}])
+    log_in_again_elsewhere(app, page, staff, live_server)
     posted = []
     page.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
     page.click("#door-code-tool summary")
