@@ -8,7 +8,8 @@ import functools
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func
+from sqlalchemy import exists, func, union_all
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -16,7 +17,7 @@ from ..accounts.models import Role, SeekerCategory, User
 from ..audit.services import clean_reason, record
 from ..booking.models import Registration
 from ..checkin.models import CheckIn
-from ..core.db import get_row, insert_unless_conflict
+from ..core.db import compiled_text, get_row, insert_unless_conflict, is_sqlite
 from ..core.errors import Forbidden, NotFound, ServiceError
 from ..core.timeutil import today_local, utcnow
 from ..events.models import Event, EventSession
@@ -357,8 +358,7 @@ def record_attendance(checkin: CheckIn, facts: dict | None = None) -> CaseEntry 
     existing case gets its entry in one ``INSERT … SELECT`` and nothing is loaded (a new case costs
     two statements more, as ``case_for`` would make it); None is then returned. Otherwise (no facts,
     a case without a station) the entry is built through the ORM."""
-    if facts is not None and (_insert_attendance_entry(checkin, facts)
-                              or (_insert_case(facts) and _insert_attendance_entry(checkin, facts))):
+    if facts is not None and _insert_fast(checkin, facts):
         return None
     registration = checkin.registration or (db.session.get(Registration, checkin.registration_id)
                                             if checkin.registration_id else None)
@@ -381,16 +381,32 @@ def record_attendance(checkin: CheckIn, facts: dict | None = None) -> CaseEntry 
     )
 
 
-def _insert_attendance_entry(checkin: CheckIn, facts: dict) -> bool:
-    """The attendance entry on the seeker's existing case (one with a station), in one statement;
-    False when there is no such case (``case_for`` then creates it)."""
+def _insert_fast(checkin: CheckIn, facts: dict) -> bool:
+    """The attendance entry on the seeker's case (one with a station), the case made first if the seeker
+    has none: one statement on PostgreSQL, one to three on SQLite (no writes inside a WITH there). False
+    when no such case could be had (one without a station, or one a concurrent transaction just made):
+    the ORM path then does it."""
+    values = _entry_values(checkin, facts)
+    if is_sqlite():
+        return (_insert_attendance_entry(values)
+                or (_insert_case(facts) and _insert_attendance_entry(values)))
+    values.update({f"case_{name}": value for name, value in _new_case_values(facts).items()})
+    return db.session.execute(_case_and_entry_statement(), values).first() is not None
+
+
+def _entry_values(checkin: CheckIn, facts: dict) -> dict:
     details = {"event_title": facts["event_title"], "event_kind": facts["event_kind"],
                "session_title": facts["session_title"], "station_id": facts["station_id"],
                "station_name": facts["station_name"], "method": checkin.method.value, "gate": checkin.gate or ""}
-    values = {"kind": EntryKind.ATTENDANCE, "occurred_at": checkin.scanned_at, "created_at": utcnow(),
-              "author_id": checkin.staff_id, "body": "", "details": details, "event_id": checkin.event_id,
-              "session_id": checkin.session_id, "registration_id": checkin.registration_id,
-              "checkin_id": checkin.id, "seeker_id": facts["seeker_id"]}
+    return {"kind": EntryKind.ATTENDANCE, "occurred_at": checkin.scanned_at, "created_at": utcnow(),
+            "author_id": checkin.staff_id, "body": "", "details": details, "event_id": checkin.event_id,
+            "session_id": checkin.session_id, "registration_id": checkin.registration_id,
+            "checkin_id": checkin.id, "seeker_id": facts["seeker_id"]}
+
+
+def _insert_attendance_entry(values: dict) -> bool:
+    """The attendance entry on the seeker's existing case (one with a station), in one statement;
+    False when there is no such case."""
     return db.session.execute(_attendance_entry_statement(), values).first() is not None
 
 
@@ -410,14 +426,43 @@ def _attendance_entry_statement():
     ).returning(entries.c.id)
 
 
+@functools.cache
+def _case_and_entry_statement():
+    """PostgreSQL: ``WITH new_case AS (INSERT INTO cases … ON CONFLICT (seeker_id) DO NOTHING RETURNING id)
+    INSERT INTO case_entries … SELECT …, id FROM (the new case UNION ALL the existing one with a
+    station)``. Within one statement the inserted case is not visible to the SELECT of ``cases``, so at
+    most one of the two yields a row. Compiled once (SQLAlchemy does not cache ``ON CONFLICT``)."""
+    entries, cases = CaseEntry.__table__, Case.__table__
+    case_parameters = {name: db.bindparam(f"case_{name}", type_=cases.c[name].type) for name in _CASE_VALUES}
+    seeker = db.bindparam("seeker_id", type_=cases.c.seeker_id.type)
+    new_case = (postgresql.insert(cases).values(seeker_id=seeker, **case_parameters)
+                .on_conflict_do_nothing(index_elements=["seeker_id"]).returning(cases.c.id).cte("new_case"))
+    existing = db.select(cases.c.id).where(cases.c.seeker_id == seeker, cases.c.station_id.is_not(None))
+    the_case = union_all(db.select(new_case.c.id), existing).subquery("the_case")
+    entry_parameters = [db.bindparam(name, type_=entries.c[name].type) for name in _ENTRY_VALUES]
+    statement = entries.insert().from_select(
+        [*_ENTRY_VALUES, "case_id"],
+        db.select(*(parameter.label(parameter.key) for parameter in entry_parameters), the_case.c.id),
+    ).returning(entries.c.id)
+    return compiled_text(statement, "postgresql", [seeker, *case_parameters.values(), *entry_parameters],
+                         [entries.c.id])
+
+
+_CASE_VALUES = ("station_id", "category", "status", "plan", "created_at", "updated_at")
+
+
+def _new_case_values(facts: dict) -> dict:
+    """``case_for``'s new case for the seeker of ``facts`` (its columns but ``seeker_id``)."""
+    now = utcnow()
+    return {"station_id": facts["seeker_station_id"] or facts["station_id"],
+            "category": facts["seeker_category"] or SeekerCategory.OTHER, "status": CaseStatus.ACTIVE, "plan": "",
+            "created_at": now, "updated_at": now}
+
+
 def _insert_case(facts: dict) -> bool:
     """``case_for``'s new case in one statement; False when the seeker has one already."""
-    now = utcnow()
-    return insert_unless_conflict(Case.__table__, {
-        "seeker_id": facts["seeker_id"], "station_id": facts["seeker_station_id"] or facts["station_id"],
-        "category": facts["seeker_category"] or SeekerCategory.OTHER, "status": CaseStatus.ACTIVE, "plan": "",
-        "created_at": now, "updated_at": now,
-    }) is not None
+    return insert_unless_conflict(Case.__table__, {"seeker_id": facts["seeker_id"], **_new_case_values(facts)}) \
+        is not None
 
 
 def withdraw_attendance(checkin: CheckIn) -> CaseEntry | None:

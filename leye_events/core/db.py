@@ -139,8 +139,17 @@ def _conflict_skipping_insert(table, columns: tuple[str, ...], row_count: int, r
     statement = (dialect.insert(table).values([dict(zip(columns, row, strict=True)) for row in parameters])
                  .on_conflict_do_nothing(index_elements=list(conflict_columns) or None)
                  .returning(table.c[returning]))
+    return compiled_text(statement, dialect_name, [p for row in parameters for p in row], [table.c[returning]])
+
+
+def compiled_text(statement, dialect_name: str, parameters: list, columns: list):
+    """``statement`` compiled for the dialect into a text statement with its typed ``parameters`` and
+    result ``columns``: for statements SQLAlchemy cannot cache (``ON CONFLICT`` inserts, also inside a
+    CTE), built and compiled once by the caller instead of on every execution."""
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
     sql = str(statement.compile(dialect=dialect.dialect(paramstyle="named")))
-    return text(sql).bindparams(*(p for row in parameters for p in row)).columns(table.c[returning])
+    # PostgreSQL's casts (``:details::JSON``) are escaped, or ``text`` would not see the parameter.
+    return text(sql.replace("::", r"\:\:")).bindparams(*parameters).columns(*columns)
 
 
 def race_window() -> None:

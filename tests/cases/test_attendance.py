@@ -1,8 +1,8 @@
 """Attendance on the case: written by the check-in operation, withdrawn (not deleted) by undo."""
 from datetime import timedelta
 
-from leye_events.accounts.models import Role
-from leye_events.cases.models import Case, CaseEntry, EntryKind
+from leye_events.accounts.models import Role, SeekerCategory
+from leye_events.cases.models import Case, CaseEntry, CaseStatus, EntryKind
 from leye_events.cases.operations import case_for
 from leye_events.cases.timeline import seeker_history, timeline
 from leye_events.checkin.models import CheckInResult
@@ -34,6 +34,43 @@ def test_check_in_adds_the_attendance_entry_at_once():
     assert entry.event_id == event.id and entry.session_id == event.sessions[0].id
     assert entry.author_id == site.door.id
     assert entry.details["event_kind"] == "salon" and entry.withdrawn_at is None
+
+
+def test_the_first_attendance_makes_the_case_as_case_for_would():
+    """A seeker without a case, of another station, checked in: the case is made at their own station
+    with their category (on PostgreSQL in the entry's own statement)."""
+    home, fair = Station(), Station()
+    seeker = home.seeker(category=SeekerCategory.HARD_TO_EMPLOY)
+    event = past_event(fair.station)
+    attend(register(event, seeker), event.sessions[0], fair.door)
+    case = db.session.execute(db.select(Case).filter_by(seeker_id=seeker.id)).scalar_one()
+    assert (case.station_id, case.category, case.status) == (home.station.id, seeker.category, CaseStatus.ACTIVE)
+    assert len(_attendance(case.id)) == 1
+
+
+def test_an_existing_case_takes_the_entry_and_no_second_case_is_made():
+    home, fair = Station(), Station()
+    seeker = home.seeker()
+    case = case_for(seeker)
+    db.session.commit()
+    event = past_event(fair.station)
+    attend(register(event, seeker), event.sessions[0], fair.door)
+    assert db.session.execute(db.select(db.func.count()).select_from(Case)).scalar_one() == 1
+    assert len(_attendance(case.id)) == 1
+
+
+def test_a_case_without_a_station_gets_the_entry_and_the_event_station():
+    """The one-statement path leaves such a case alone; the general path gives it the event's station."""
+    site = Station()
+    seeker = make_user(Role.SEEKER)  # no home station
+    db.session.add(Case(seeker_id=seeker.id, station_id=None, category=SeekerCategory.OTHER,
+                        status=CaseStatus.ACTIVE, plan=""))
+    db.session.commit()
+    event = past_event(site.station)
+    attend(register(event, seeker), event.sessions[0], site.door)
+    case = db.session.execute(db.select(Case).filter_by(seeker_id=seeker.id)).scalar_one()
+    assert case.station_id == site.station.id
+    assert len(_attendance(case.id)) == 1
 
 
 def test_the_entry_is_in_the_check_ins_transaction():

@@ -15,6 +15,7 @@ from leye_events.events.models import Event, EventKind, EventSession, EventStatu
 from leye_events.extensions import db
 
 from ..checkin.helpers import door_staff, open_event, ticket
+from ..conftest import is_postgres
 from ..factories import auth_header, make_event, make_station, make_token, make_user
 from .counting import counting_statements
 
@@ -22,7 +23,7 @@ from .counting import counting_statements
 # SQLite's check-in commits and reopens its transaction to take the write lock: a few more there.
 BUDGET = {
     "first_scan": 4,  # token, gather, insert, case entry
-    "first_scan_new_case": 6,  # the case is made on the seeker's first attendance: 2 more, once
+    "first_scan_new_case": 4,  # the case is made on the seeker's first attendance, in the case entry's statement
     "duplicate_scan": 3,  # token, gather, insert
     "confirmed_registration": 6,  # token, event, registration, notification, audit, the seat (UPDATE)
     "waitlisted_registration": 6,  # token, event, registration, notification, audit, the position (UPDATE)
@@ -63,7 +64,8 @@ def test_first_scan_of_a_seeker_without_a_case_statements(client, door):
     with counting_statements() as sql:
         response = _scan(client, token, code, event_id)
     assert response.get_json()["result"] == "ok"
-    assert len(sql) <= BUDGET["first_scan_new_case"], str(sql)
+    # SQLite has no writes inside WITH: the entry is tried, the case made, the entry written (2 more).
+    assert len(sql) <= BUDGET["first_scan_new_case"] + (0 if is_postgres() else 2), str(sql)
 
 
 def test_duplicate_scan_statements(client, door):
