@@ -6,10 +6,11 @@ workers do, and measures ``time.process_time`` (this process's CPU: the app, SQL
 client side; not PostgreSQL's) over N requests through Flask's test client. It prints CPU ms per request,
 SQL statements per request and, with ``--profile``, a cProfile of one page.
 
-    .venv/bin/python bench/page_cpu.py [--requests 300] [--events 300] [--profile home|event|door|health]
+    .venv/bin/python bench/page_cpu.py [--requests 300] [--events 300] [--profile home|home-miss|event|door|health]
 """
 import argparse
 import cProfile
+import itertools
 import os
 import pstats
 import sys
@@ -38,9 +39,14 @@ def build_app(database_url: str):
         os.environ.update(saved)
 
 
+def paths_of(path: str):
+    """``path`` again and again; one ending in ``=`` gets a new number each time (never in the page cache)."""
+    return (f"{path}{i}" for i in itertools.count()) if path.endswith("=") else itertools.repeat(path)
+
+
 def measure(client, path: str, count: int, engine) -> tuple[float, float, float, int]:
     """(CPU ms per request, of which rendering templates, wall ms per request, SQL statements per request)
-    over ``count`` GETs."""
+    over ``count`` GETs of ``paths_of(path)``."""
     from flask import before_render_template, template_rendered
 
     statements, rendering, render_started = 0, 0.0, []
@@ -59,13 +65,14 @@ def measure(client, path: str, count: int, engine) -> tuple[float, float, float,
     sa_event.listen(engine, "before_cursor_execute", count_statement)
     before_render_template.connect(render_starts)
     template_rendered.connect(render_ends)
+    paths = paths_of(path)
     try:
-        response = client.get(path)
+        response = client.get(next(paths))
         assert response.status_code == 200, (path, response.status_code)
         statements, rendering = 0, 0.0
         wall, cpu = time.perf_counter(), time.process_time()
         for _ in range(count):
-            client.get(path)
+            client.get(next(paths))
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     finally:
         sa_event.remove(engine, "before_cursor_execute", count_statement)
@@ -99,7 +106,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--events", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3, help="best of this many rounds per page")
-    parser.add_argument("--profile", choices=("home", "event", "door", "health"))
+    parser.add_argument("--profile", choices=("home", "home-miss", "event", "door", "health"))
     parser.add_argument("--lang", default="", help="?lang=en to measure the English pages")
     parser.add_argument("--dump", help="with --profile: also write the raw profile to this file (pstats)")
     parser.add_argument("--sql", action="store_true", help="print each page's statements with their wall times")
@@ -115,7 +122,10 @@ def main() -> int:
         cookie = session_cookie(url, login_id)
         app = build_app(url)
         suffix = f"?lang={args.lang}" if args.lang else ""
+        # "home" as served, from the page cache after the first request (PAGE_CACHE_SECONDS); "home-miss"
+        # built each time, as for the first visitor after the cache expired.
         pages = {"health": ("/api/v1/health", False), "home": ("/" + suffix, False),
+                 "home-miss": ("/" + (suffix + "&" if suffix else "?") + "visit=", False),
                  "event": (f"/events/{event_id}{suffix}", False), "door": (f"/door/{event_id}{suffix}", True)}
         anonymous, door = app.test_client(), app.test_client()
         door.set_cookie("session", cookie)
@@ -128,7 +138,7 @@ def main() -> int:
             client = door if logged_in else anonymous
             rounds = [measure(client, path, args.requests, engine) for _ in range(args.rounds)]
             cpu, rendering, wall, statements = min(rounds)
-            print(f"{name:>7} {path:<28} CPU {cpu:6.2f} ms/request (templates {rendering:5.2f})  "
+            print(f"{name:>9} {path:<28} CPU {cpu:6.2f} ms/request (templates {rendering:5.2f})  "
                   f"wall {wall:6.2f} ms  SQL {statements}")
         if args.sql:
             for name, (path, logged_in) in pages.items():
@@ -139,9 +149,10 @@ def main() -> int:
             path, logged_in = pages[args.profile]
             client = door if logged_in else anonymous
             profiler = cProfile.Profile(time.process_time)  # CPU, not the wait for PostgreSQL
+            paths = paths_of(path)
             profiler.enable()
             for _ in range(args.requests):
-                client.get(path)
+                client.get(next(paths))
             profiler.disable()
             if args.dump:
                 profiler.dump_stats(args.dump)

@@ -80,7 +80,7 @@ def _require_secret_key(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from .accounts.auth import init_login
-    from .extensions import babel, csrf, db, lazy_migration_commands, limiter
+    from .extensions import babel, csrf, db, lazy_migration_commands, limiter, page_cache
     from .i18n import select_babel_locale
 
     db.init_app(app)
@@ -89,6 +89,10 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_babel_locale, timezone_selector=lambda: "Asia/Shanghai")
     limiter.init_app(app)
     init_login(app)
+    seconds = app.config["PAGE_CACHE_SECONDS"]
+    page_cache.init_app(app, config={"CACHE_TYPE": "SimpleCache" if seconds else "NullCache",
+                                     "CACHE_DEFAULT_TIMEOUT": seconds, "CACHE_THRESHOLD": 32,
+                                     "CACHE_NO_NULL_WARNING": True})
 
 
 def _register_blueprints(app: Flask) -> None:

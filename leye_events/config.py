@@ -81,6 +81,10 @@ class DefaultConfig:
     CHECKIN_OFFLINE_MAX_DELAY_HOURS = 24
     CHECKIN_UNKNOWN_CODES_LOGGED_PER_HOUR = 60
     EVENTS_PER_PAGE = 20
+    # An anonymous visitor's catalogue page (home) is kept this long per worker and served again: a fair's
+    # announcement sends hundreds of phones to the same page at once. Its seat numbers may be this old;
+    # the event page and the registration are always live. 0 switches the cache off (the tests).
+    PAGE_CACHE_SECONDS = 5
     API_PAGE_SIZE = 50
     API_MAX_PAGE_SIZE = 200
     # Retention periods in days for `flask privacy purge` (0 switches a step off). The audit log

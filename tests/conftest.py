@@ -49,6 +49,7 @@ def app(tmp_path_factory):
             "RATELIMIT_ENABLED": False,
             "NOTIFY_QUEUE_URL": "memory://",
             "SERVER_NAME": None,
+            "PAGE_CACHE_SECONDS": 0,  # tests/web/test_page_cache.py turns it on
         }
     )
     app.before_request_funcs.setdefault(None, []).insert(0, _forget_previous_request)

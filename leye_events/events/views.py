@@ -5,7 +5,8 @@ Thin routes: parse the request, check access, call events.services, render.
 from datetime import date, datetime, time, timedelta
 from math import ceil
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func
@@ -18,7 +19,7 @@ from ..checkin.services import session_counts, session_counts_by_method
 from ..core.db import get_row, unit_of_work
 from ..core.errors import Forbidden, ServiceError
 from ..core.timeutil import SHANGHAI, as_utc, utcnow
-from ..extensions import db
+from ..extensions import db, page_cache
 from ..stations.models import Station
 from . import services
 from .forms import ActionForm, CancelEventForm, EventForm
@@ -133,7 +134,18 @@ def page_url_maker(endpoint: str, **fixed):
 # Public catalogue
 # ---------------------------------------------------------------------------
 
+def _home_cache_key() -> str:
+    return f"home/{get_locale()}{request.full_path}"
+
+
+def _personal_home() -> bool:
+    """The home page is kept (``PAGE_CACHE_SECONDS``) only for anonymous visitors with no message pending,
+    and not for a text search: too many different ones to be worth keeping."""
+    return current_user.is_authenticated or "_flashes" in session or bool(request.args.get("q"))
+
+
 @bp.get("/")
+@page_cache.cached(unless=_personal_home, make_cache_key=_home_cache_key)
 def home():
     """Upcoming published events with filters, soonest first."""
     notices = []
