@@ -55,7 +55,7 @@ def make_user(role: Role = Role.SEEKER, station: Station | None = None, **kw) ->
     user = User(
         role=role,
         name=kw.pop("name", f"用户{n}"),
-        phone=kw.pop("phone", f"139{n:08d}"),
+        phone=kw.pop("phone", f"166{n:08d}"),  # tests name 139… numbers themselves: no collision
         email=kw.pop("email", f"user{n}@example.com"),
         station=station,
         category=kw.pop("category", SeekerCategory.GRADUATE_UNEMPLOYED if role == Role.SEEKER else None),

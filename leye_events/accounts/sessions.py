@@ -10,9 +10,10 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import event
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 
 from ..audit.services import record
+from ..core.db import attach_as_loaded
 from ..core.timeutil import utcnow
 from ..extensions import db
 from .models import ApiToken, LoginSession, User, hash_token
@@ -97,9 +98,7 @@ def _drop_expired_tokens() -> None:
 
 def _attached(values: dict) -> User:
     """The cached account as a persistent object of this request's session, loaded without SQL."""
-    user = User(**values)
-    make_transient_to_detached(user)
-    return db.session.merge(user, load=False)
+    return attach_as_loaded(User(**values))
 
 
 def forget_cached_tokens() -> None:

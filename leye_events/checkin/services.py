@@ -9,7 +9,6 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts import services as accounts
@@ -19,7 +18,7 @@ from ..audit.services import record
 from ..booking import services as booking
 from ..booking.models import Registration, RegistrationStatus
 from ..booking.services import registration_by_code
-from ..core.db import begin_locking_transaction, get_row, is_sqlite, lock_row, race_window
+from ..core.db import attach_as_loaded, begin_locking_transaction, get_row, is_sqlite, lock_row, race_window
 from ..core.errors import Conflict, Forbidden, NotFound, ServiceError
 from ..core.timeutil import utcnow
 from ..core.urls import MAX_ID
@@ -340,7 +339,7 @@ def _check_in_fast(scan: Scan, staff: User, now: datetime | None) -> ScanOutcome
 
         attendance_recorded.send(checkin, facts=_attendance_facts(head, session))
     if first is not None:
-        first = _known(CheckIn(id=first.first_id, scanned_at=first.first_scanned_at, gate=first.first_gate,
+        first = attach_as_loaded(CheckIn(id=first.first_id, scanned_at=first.first_scanned_at, gate=first.first_gate,
                                device=first.first_device))
     return ScanOutcome(checkin, first=first)
 
@@ -366,23 +365,16 @@ def _written_checkin(checkin_id: int, values: dict, head) -> CheckIn:
     """The written row (with its registration and holder) as persistent objects of the database
     session, built from what the scan already knows: nothing is loaded, and a column not given here
     loads on first use as usual."""
-    checkin = _known(CheckIn(id=checkin_id, undone_at=None, undone_by_id=None, **values))
+    checkin = attach_as_loaded(CheckIn(id=checkin_id, undone_at=None, undone_by_id=None, **values))
     if head.registration_id is not None:
-        seeker = _known(User(id=head.seeker_id, name=head.seeker_name, role=head.seeker_role,
+        seeker = attach_as_loaded(User(id=head.seeker_id, name=head.seeker_name, role=head.seeker_role,
                              station_id=head.seeker_station_id, category=head.seeker_category))
-        registration = _known(Registration(id=head.registration_id, event_id=head.registration_event_id,
+        registration = attach_as_loaded(Registration(id=head.registration_id, event_id=head.registration_event_id,
                                            status=head.registration_status, walk_in=head.walk_in,
                                            seeker_id=head.seeker_id))
         set_committed_value(registration, "seeker", seeker)
         set_committed_value(checkin, "registration", registration)
     return checkin
-
-
-def _known(row):
-    """``row`` (a new object with its primary key and the columns we know) in the database session,
-    as if just loaded: no SQL. An instance already there keeps its identity and takes these values."""
-    make_transient_to_detached(row)
-    return db.session.merge(row, load=False)
 
 
 def _attendance_facts(head, session) -> dict:

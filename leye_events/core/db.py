@@ -6,10 +6,10 @@ from contextlib import contextmanager
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, event, text
+from sqlalchemy import bindparam, event, inspect, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from ..extensions import db
 from .errors import ServiceError
@@ -150,6 +150,18 @@ def compiled_text(statement, dialect_name: str, parameters: list, columns: list)
     sql = str(statement.compile(dialect=dialect.dialect(paramstyle="named")))
     # PostgreSQL's casts (``:details::JSON``) are escaped, or ``text`` would not see the parameter.
     return text(sql.replace("::", r"\:\:")).bindparams(*parameters).columns(*columns)
+
+
+def attach_as_loaded(row):
+    """``row`` (a new object carrying its primary key and the columns the caller knows) as a persistent
+    object of the database session, as if just loaded: no SQL, and a column not given loads on first use.
+    An instance already in the session keeps its identity and takes these values (``merge``); otherwise
+    ``row`` itself joins (``merge`` would build a second object and copy every attribute into it)."""
+    make_transient_to_detached(row)
+    if inspect(row).key in db.session.identity_map:
+        return db.session.merge(row, load=False)
+    db.session.add(row)
+    return row
 
 
 def race_window() -> None:
