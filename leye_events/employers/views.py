@@ -293,9 +293,12 @@ def manage_detail(employer_id: int):
     if current_user.role != Role.ADMIN:  # an organizer may put employers only at the station's own fairs
         fairs_query = fairs_query.where(Event.station_id == current_user.station_id)
     fairs = db.session.execute(fairs_query.order_by(Event.id.desc()).limit(50)).scalars().all()
+    booths = services.booths_of_employer(employer.id)
     return render_template("employers/manage_detail.html", employer=employer, posts=posts,
                            visits=services.visits_of(employer), accounts=services.employer_accounts(employer),
-                           booths=services.booths_of_employer(employer.id), fairs=fairs,
+                           booths=booths, fairs=fairs,
+                           # where staff may add interview slots for the employer (one without an account too)
+                           organized_fairs={b.event_id for b in booths if access.may_organize_event(current_user, b.event)},
                            can_edit=access.may_edit_employer(current_user, employer),
                            EDUCATION_LABELS=EDUCATION_LABELS, results=APPLICATION_RESULTS,
                            applicants={p.id: applications.applications_for_post(p) for p in posts

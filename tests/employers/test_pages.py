@@ -3,7 +3,7 @@ form, the employer's own page, the staff pages, the door's schedule, and `users 
 import re
 
 from leye_events.accounts.models import Role, User
-from leye_events.employers.models import Application, Employer, InterviewBooking, Visit
+from leye_events.employers.models import Application, Employer, InterviewBooking, InterviewSlot, Visit
 from leye_events.extensions import db
 
 from ..factories import make_registration, make_station, make_user
@@ -267,3 +267,26 @@ def test_an_organizer_is_offered_only_the_own_stations_fairs_for_a_booth(login):
     assert f'value="{own.id}"' in form and f'value="{other.id}"' not in form
     admin = login(make_user(Role.ADMIN)).get(f"/manage/employers/{employer.id}").get_data(as_text=True)
     assert f'value="{other.id}"' in admin and f'value="{own.id}"' in admin
+
+
+def test_the_fairs_organizer_adds_interview_slots_for_an_employer_without_an_account(login):
+    """The employer's staff page offers the slot form for each fair its user organizes; the slots land on
+    the day's schedule. A counselor, or an organizer of another station, gets no form and cannot post one."""
+    fair = make_fair()
+    employer = make_employer(fair.station)
+    make_booth(fair, employer)
+    organizer = login(make_user(Role.ORGANIZER, station=fair.station))
+    page = organizer.get(f"/manage/employers/{employer.id}").get_data(as_text=True)
+    assert f"/events/{fair.id}/slot-runs" in page and f'name="employer_id" value="{employer.id}"' in page
+    day = re.search(r'name="day" type="date" value="([\d-]+)"', page).group(1)
+    response = organizer.post(f"/events/{fair.id}/slot-runs", data={
+        "day": day, "from": "00:00", "to": "02:00", "minutes": "30", "employer_id": str(employer.id),
+        "next": f"/manage/employers/{employer.id}#booths"})
+    assert response.headers["Location"].endswith(f"/manage/employers/{employer.id}#booths")
+    assert db.session.execute(db.select(db.func.count()).select_from(InterviewSlot)).scalar_one() == 4
+    for outsider in (make_user(Role.COUNSELOR, station=fair.station), make_user(Role.ORGANIZER, station=make_station())):
+        browser = login(outsider)
+        assert f"/events/{fair.id}/slot-runs" not in browser.get(f"/manage/employers/{employer.id}").get_data(as_text=True)
+        browser.post(f"/events/{fair.id}/slot-runs", data={"day": day, "from": "03:00", "to": "04:00", "minutes": "30",
+                                                           "employer_id": str(employer.id)})
+    assert db.session.execute(db.select(db.func.count()).select_from(InterviewSlot)).scalar_one() == 4
