@@ -5,6 +5,7 @@ from flask import Flask, abort, g, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 
+from ..core.db import begin_locking_transaction
 from ..extensions import db, login_manager
 from .models import Role
 from .services import user_for_token
@@ -41,7 +42,9 @@ def init_login(app: Flask) -> None:
 
 
 def log_in(user, *, remember: bool = False) -> None:
-    """Log ``user`` in on this browser: a new login session (committed here) in the cookies."""
+    """Log ``user`` in on this browser: a new login session (committed here) in the cookies. Its
+    transaction writes from the start (on SQLite it holds the write lock: concurrent logins queue)."""
+    begin_locking_transaction()
     start_login_session(user, remember=remember, user_agent=request.user_agent.string)
     db.session.commit()
     login_user(user, remember=remember)

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.services import record
+from ..core.db import begin_locking_transaction
 from ..core.errors import Conflict, ServiceError
 from ..core.timeutil import today_local, utcnow
 from ..core.urls import MAX_ID
@@ -253,8 +254,12 @@ def authenticate(login, password) -> User | None:
     Takes as long whether or not the account exists. After ``LOGIN_LOCKOUT_THRESHOLD`` wrong
     passwords in a row the account refuses every password for ``LOGIN_LOCKOUT_MINUTES``; the
     counts are changed on the session, so the caller commits on failure too.
+
+    The account is read in a transaction that may write it (on SQLite one holding the write lock from
+    the start: a read transaction cannot take it later while another login writes, "database is locked").
     """
     password = password if isinstance(password, str) else ""
+    begin_locking_transaction()
     user = find_by_login(login)
     if user is None:
         _spend_password_check(password)
