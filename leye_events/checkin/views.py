@@ -11,6 +11,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.orm import joinedload
 
 from ..accounts.auth import roles_required
 from ..accounts.models import Role
@@ -133,7 +134,7 @@ def index():
 @door_page_headers
 def door(event_id: int):
     try:
-        event = services.door_event(_checked_id(event_id), current_user)
+        event = services.door_event(_checked_id(event_id), current_user, (joinedload(Event.sessions),))  # one statement
     except ServiceError as error:
         abort(error.status)
     now = utcnow()
