@@ -4,6 +4,7 @@ roster and undo go through the API's check-in endpoints (``api.checkin``) with t
 one scan path."""
 import hashlib
 import os
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
@@ -161,29 +162,42 @@ def door(event_id: int):
         },
         **_door_words(),
     }
-    asset_url = _asset_urls(_assets_version())
+    shell = _shell_urls()
     return render_template("checkin/door.html", event=event, current=current, config=config,
-                           walk_in_form=WalkInForm(), asset_url=asset_url, import_map=_import_map(asset_url))
+                           walk_in_form=WalkInForm(), asset_urls=shell.versioned, import_map=shell.import_map)
 
 
 def _ms(moment) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def _import_map(asset_url) -> dict:
-    """Each module's plain URL (what ``import "./queue.js"`` resolves to) mapped to its versioned one."""
-    return {"imports": {url_for("static", filename=a): asset_url(a) for a in MODULE_ASSETS}}
+@dataclass(frozen=True)
+class ShellUrls:
+    """The shell files' URLs for one version of the shell under one script root. A versioned URL carries
+    the version: after a deploy the page asks for new URLs, which an old service worker's cache cannot
+    answer with old files."""
+
+    version: str
+    versioned: dict[str, str]  # each of VERSIONED_ASSETS -> its URL with ?v=<version>
+    import_map: dict  # each module's plain URL (what ``import "./queue.js"`` resolves to) -> its versioned one
 
 
-def _asset_urls(version: str):
-    """``filename -> URL`` of a shell file carrying the shell's ``version``: after a deploy the page asks
-    for new URLs, which an old service worker's cache cannot answer with old files. The version is
-    computed once per answer (it reads every shell file's size and time)."""
+_shell_urls_cache: dict[tuple[str, str], ShellUrls] = {}
 
-    def asset_url(filename: str) -> str:
-        return url_for("static", filename=filename, v=version)
 
-    return asset_url
+def _shell_urls() -> ShellUrls:
+    """The shell's URLs for this request: the version is computed on every call (a changed file changes
+    it at once), the URLs built once per worker, version and script root (25 ``url_for`` a page otherwise)."""
+    version = _assets_version()
+    key = (version, request.script_root)  # url_for puts the script root before each path
+    urls = _shell_urls_cache.get(key)
+    if urls is None:
+        if len(_shell_urls_cache) >= 16:  # versions of files changed while this worker runs
+            _shell_urls_cache.clear()
+        versioned = {a: url_for("static", filename=a, v=version) for a in VERSIONED_ASSETS}
+        urls = _shell_urls_cache[key] = ShellUrls(version, versioned, {
+            "imports": {url_for("static", filename=a): versioned[a] for a in MODULE_ASSETS}})
+    return urls
 
 
 _words: dict[str, dict] = {}
@@ -250,10 +264,9 @@ def service_worker():
     # The door page asks for its scripts with the version; app.css (from base.html) and qr-scanner's
     # worker (loaded relative to its script) come without it: the service worker fetches the CSS
     # network-first and keys the rest by their full URL.
-    version = _assets_version()
-    asset_url = _asset_urls(version)
-    assets = [asset_url(a) if a in VERSIONED_ASSETS else url_for("static", filename=a) for a in SHELL_ASSETS]
-    response = Response(render_template("checkin/sw.js", version=version, assets=assets,
+    shell = _shell_urls()
+    assets = [shell.versioned.get(a) or url_for("static", filename=a) for a in SHELL_ASSETS]
+    response = Response(render_template("checkin/sw.js", version=shell.version, assets=assets,
                                         network_first=[url_for("static", filename="css/app.css")]),
                         mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
@@ -265,9 +278,9 @@ def _assets_version() -> str:
     """Changes whenever a cached file changes, so that a new service worker replaces the old cache."""
     digest = hashlib.sha256()
     for asset in SHELL_ASSETS:
-        path = os.path.join(current_app.static_folder, asset)
         try:
-            digest.update(f"{asset}:{os.path.getmtime(path)}:{os.path.getsize(path)}".encode())
+            stat = os.stat(os.path.join(current_app.static_folder, asset))
+            digest.update(f"{asset}:{stat.st_mtime}:{stat.st_size}".encode())
         except OSError:
             digest.update(asset.encode())
     return digest.hexdigest()[:12]
