@@ -151,6 +151,7 @@ def door(event_id: int):
         abort(error.status)
     now = utcnow()
     current = services.current_session(event, now)
+    language = str(get_locale())
     config = {
         "eventId": event.id,
         "sessionId": current.id if current else None,
@@ -171,11 +172,11 @@ def door(event_id: int):
             "token": url_for("checkin.token"),
             "serviceWorker": url_for("checkin.service_worker"),
         },
-        **_door_words(str(get_locale())),
+        **_door_words(language),
     }
     shell = _shell_urls()
     return render_template("checkin/door.html", event=event, current=current, config=config,
-                           walk_in_form=WalkInForm(), walk_in_fields=_walk_in_fields(str(get_locale())),
+                           walk_in_form=WalkInForm(), walk_in_fields=_walk_in_fields(language),
                            asset_urls=shell.versioned, import_map=shell.import_map)
 
 
@@ -287,10 +288,10 @@ def service_worker():
 
 def _assets_version() -> str:
     """Changes whenever a cached file changes, so that a new service worker replaces the old cache."""
-    digest = hashlib.sha256()
+    digest, static = hashlib.sha256(), current_app.static_folder
     for asset in SHELL_ASSETS:
         try:
-            stat = os.stat(os.path.join(current_app.static_folder, asset))
+            stat = os.stat(os.path.join(static, asset))
             digest.update(f"{asset}:{stat.st_mtime}:{stat.st_size}".encode())
         except OSError:
             digest.update(asset.encode())
