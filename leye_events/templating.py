@@ -125,7 +125,10 @@ def render_gettext(translations):
     @pass_eval_context
     def gettext(eval_ctx, string, **variables):
         text = translations.ugettext(string)
-        return (Markup(text) if eval_ctx.autoescape else text) % variables
+        if eval_ctx.autoescape:
+            text = Markup(text)
+        # Formatting would return a message without variables or "%" unchanged (most of a page's messages).
+        return text % variables if variables or "%" in text else text
 
     @pass_eval_context
     def ngettext(eval_ctx, singular, plural, num, **variables):
