@@ -1,8 +1,9 @@
 """Jinja filters and globals shared by every template."""
 from datetime import UTC
+from functools import lru_cache
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_datetime, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -78,11 +79,18 @@ NAV = (
 )
 
 
-def nav_items() -> list[dict]:
+def nav_items() -> tuple[dict, ...]:
     """The header links for the current visitor."""
-    items = []
     authenticated = current_user.is_authenticated
     role = current_user.role if authenticated else None
+    return _nav_items_for(authenticated, role, str(get_locale()), request.script_root)
+
+
+@lru_cache(maxsize=64)
+def _nav_items_for(authenticated: bool, role: Role | None, language: str, script_root: str) -> tuple[dict, ...]:
+    """The header links of such a visitor, translated into ``language`` and under ``script_root`` (the
+    request's, which gettext and url_for read): built once per worker for each (every page shows them)."""
+    items = []
     for endpoint, label, audience in NAV:
         if audience == "anonymous" and authenticated:
             continue
@@ -90,8 +98,8 @@ def nav_items() -> list[dict]:
             continue
         if isinstance(audience, set) and role not in audience:
             continue
-        items.append({"endpoint": endpoint, "url": url_for(endpoint), "label": label})
-    return items
+        items.append({"endpoint": endpoint, "url": url_for(endpoint), "label": str(label)})
+    return tuple(items)
 
 
 def current_locale_code() -> str:
@@ -117,7 +125,10 @@ def render_gettext(translations):
     @pass_eval_context
     def gettext(eval_ctx, string, **variables):
         text = translations.ugettext(string)
-        return (Markup(text) if eval_ctx.autoescape else text) % variables
+        if eval_ctx.autoescape:
+            text = Markup(text)
+        # Formatting would return a message without variables or "%" unchanged (most of a page's messages).
+        return text % variables if variables or "%" in text else text
 
     @pass_eval_context
     def ngettext(eval_ctx, singular, plural, num, **variables):

@@ -4,6 +4,7 @@ A login makes a ``LoginSession`` row whose secret travels in the session cookie 
 cookie (through ``User.get_id()``). A request is logged in only while that row exists and has not
 expired, so logging out, changing the password or revoking ends copied cookies too. Callers commit.
 """
+import functools
 import secrets
 import time
 from datetime import timedelta
@@ -36,17 +37,23 @@ def user_for_login_id(login_id: str) -> User | None:
     user_id, _, secret = (login_id or "").partition(":")
     if not user_id.isdigit() or not secret or len(secret) > 100:
         return None
-    user = db.session.execute(
-        db.select(User).join(LoginSession, LoginSession.user_id == User.id).where(
-            LoginSession.secret_hash == hash_token(secret),
-            LoginSession.user_id == int(user_id),
-            LoginSession.expires_at > utcnow(),
-        )
-    ).scalar_one_or_none()
+    user = db.session.execute(_live_session_user(), {
+        "secret_hash": hash_token(secret), "user_id": int(user_id), "now": utcnow()}).scalar_one_or_none()
     if user is None or not user.active:
         return None
     user.login_session_secret = secret
     return user
+
+
+@functools.cache
+def _live_session_user():
+    """The account of a login session alive at ``now``, by its secret's hash and account id. Built once:
+    every logged-in request runs it, and building it anew cost more CPU than running it (~0.2 ms)."""
+    return db.select(User).join(LoginSession, LoginSession.user_id == User.id).where(
+        LoginSession.secret_hash == db.bindparam("secret_hash"),
+        LoginSession.user_id == db.bindparam("user_id"),
+        LoginSession.expires_at > db.bindparam("now"),
+    )
 
 
 # API tokens resolved lately in this worker: token hash → (monotonic deadline, the account's column

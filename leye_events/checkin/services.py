@@ -109,9 +109,10 @@ def may_work_door(user: User, station_id: int | None) -> bool:
     return user.role in DOOR_ROLES and is_staff_of_station(user, station_id)
 
 
-def door_event(event_id, user: User) -> Event:
-    """The event, if ``user`` may work its door; NotFound / Forbidden otherwise."""
-    event = get_row(Event, event_id)
+def door_event(event_id, user: User, options=()) -> Event:
+    """The event, if ``user`` may work its door; NotFound / Forbidden otherwise. ``options`` are loader
+    options (what to load with it in the same statement)."""
+    event = get_row(Event, event_id, options)
     if event is None:
         raise NotFound("not_found", _("活动不存在。"))
     if not may_check_in(user, event):

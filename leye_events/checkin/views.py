@@ -4,13 +4,26 @@ roster and undo go through the API's check-in endpoints (``api.checkin``) with t
 one scan path."""
 import hashlib
 import os
-from functools import wraps
+from dataclasses import dataclass
+from functools import lru_cache, wraps
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    get_template_attribute,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload
 
 from ..accounts.auth import roles_required
 from ..accounts.models import Role
@@ -133,11 +146,12 @@ def index():
 @door_page_headers
 def door(event_id: int):
     try:
-        event = services.door_event(_checked_id(event_id), current_user)
+        event = services.door_event(_checked_id(event_id), current_user, (joinedload(Event.sessions),))  # one statement
     except ServiceError as error:
         abort(error.status)
     now = utcnow()
     current = services.current_session(event, now)
+    language = str(get_locale())
     config = {
         "eventId": event.id,
         "sessionId": current.id if current else None,
@@ -158,48 +172,61 @@ def door(event_id: int):
             "token": url_for("checkin.token"),
             "serviceWorker": url_for("checkin.service_worker"),
         },
-        **_door_words(),
+        **_door_words(language),
     }
-    asset_url = _asset_urls(_assets_version())
+    shell = _shell_urls()
     return render_template("checkin/door.html", event=event, current=current, config=config,
-                           walk_in_form=WalkInForm(), asset_url=asset_url, import_map=_import_map(asset_url))
+                           walk_in_form=WalkInForm(), walk_in_fields=_walk_in_fields(language),
+                           asset_urls=shell.versioned, import_map=shell.import_map)
 
 
 def _ms(moment) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def _import_map(asset_url) -> dict:
-    """Each module's plain URL (what ``import "./queue.js"`` resolves to) mapped to its versioned one."""
-    return {"imports": {url_for("static", filename=a): asset_url(a) for a in MODULE_ASSETS}}
+@dataclass(frozen=True)
+class ShellUrls:
+    """The shell files' URLs for one version of the shell under one script root. A versioned URL carries
+    the version: after a deploy the page asks for new URLs, which an old service worker's cache cannot
+    answer with old files."""
+
+    version: str
+    versioned: dict[str, str]  # each of VERSIONED_ASSETS -> its URL with ?v=<version>
+    import_map: dict  # each module's plain URL (what ``import "./queue.js"`` resolves to) -> its versioned one
 
 
-def _asset_urls(version: str):
-    """``filename -> URL`` of a shell file carrying the shell's ``version``: after a deploy the page asks
-    for new URLs, which an old service worker's cache cannot answer with old files. The version is
-    computed once per answer (it reads every shell file's size and time)."""
-
-    def asset_url(filename: str) -> str:
-        return url_for("static", filename=filename, v=version)
-
-    return asset_url
+def _shell_urls() -> ShellUrls:
+    """The shell's URLs for this request. The version is computed on every call (a changed file changes
+    it at once); the URLs are built once per worker, version and script root (25 ``url_for`` a page)."""
+    return _shell_urls_for(_assets_version(), request.script_root)
 
 
-_words: dict[str, dict] = {}
+@lru_cache(maxsize=16)
+def _shell_urls_for(version: str, script_root: str) -> ShellUrls:
+    """The shell's URLs for ``version`` under ``script_root`` (the request's, which url_for puts first)."""
+    versioned = {a: url_for("static", filename=a, v=version) for a in VERSIONED_ASSETS}
+    import_map = {"imports": {url_for("static", filename=a): versioned[a] for a in MODULE_ASSETS}}
+    return ShellUrls(version, versioned, import_map)
 
 
-def _door_words() -> dict:
-    """The page config's words (verdicts, statuses, texts) in the request's language, translated once per
-    worker and language (forty look-ups through Flask-Babel otherwise)."""
-    language = str(get_locale())
-    words = _words.get(language)
-    if words is None:
-        words = _words[language] = {
-            "labels": {result.value: str(label) for result, label in CHECKIN_RESULT_LABELS.items()},
-            "statusLabels": {"confirmed": _("已确认"), "waitlisted": _("候补中"), "cancelled": _("已取消")},
-            "text": _door_texts(),
-        }
-    return words
+@lru_cache(maxsize=8)
+def _walk_in_fields(language: str) -> Markup:
+    """The empty walk-in form's fields as WTForms renders them in ``language`` (the request's): the same
+    for everyone, so rendered once per worker and language (0.4 ms a page otherwise). Its CSRF token,
+    per request, is the page's ``hidden_tag()``."""
+    render = get_template_attribute("checkin/_walk_in_fields.html", "walk_in_fields")
+    return render(WalkInForm(meta={"csrf": False}))
+
+
+@lru_cache(maxsize=8)
+def _door_words(language: str) -> dict:
+    """The page config's words (verdicts, statuses, texts) in ``language`` (the request's), translated once
+    per worker and language (forty look-ups through Flask-Babel otherwise)."""
+    return {
+        "labels": {result.value: str(label) for result, label in CHECKIN_RESULT_LABELS.items()},
+        "statusLabels": {"confirmed": _("已确认"), "waitlisted": _("候补中"), "cancelled": _("已取消")},
+        "text": _door_texts(),
+    }
 
 
 def _door_texts() -> dict:
@@ -249,10 +276,9 @@ def service_worker():
     # The door page asks for its scripts with the version; app.css (from base.html) and qr-scanner's
     # worker (loaded relative to its script) come without it: the service worker fetches the CSS
     # network-first and keys the rest by their full URL.
-    version = _assets_version()
-    asset_url = _asset_urls(version)
-    assets = [asset_url(a) if a in VERSIONED_ASSETS else url_for("static", filename=a) for a in SHELL_ASSETS]
-    response = Response(render_template("checkin/sw.js", version=version, assets=assets,
+    shell = _shell_urls()
+    assets = [shell.versioned.get(a) or url_for("static", filename=a) for a in SHELL_ASSETS]
+    response = Response(render_template("checkin/sw.js", version=shell.version, assets=assets,
                                         network_first=[url_for("static", filename="css/app.css")]),
                         mimetype="text/javascript")
     response.headers["Cache-Control"] = "no-cache"
@@ -262,11 +288,11 @@ def service_worker():
 
 def _assets_version() -> str:
     """Changes whenever a cached file changes, so that a new service worker replaces the old cache."""
-    digest = hashlib.sha256()
+    digest, static = hashlib.sha256(), current_app.static_folder
     for asset in SHELL_ASSETS:
-        path = os.path.join(current_app.static_folder, asset)
         try:
-            digest.update(f"{asset}:{os.path.getmtime(path)}:{os.path.getsize(path)}".encode())
+            stat = os.stat(os.path.join(static, asset))
+            digest.update(f"{asset}:{stat.st_mtime}:{stat.st_size}".encode())
         except OSError:
             digest.update(asset.encode())
     return digest.hexdigest()[:12]

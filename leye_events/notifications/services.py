@@ -5,6 +5,7 @@ The only place that creates or changes notifications (the worker in ``delivery``
 nothing, one that commits is never lost. Callers commit. Other features call ``notify`` for the kinds
 they own (``interview_booked``, ``application_result``) with a cause that names the thing that happened.
 """
+import functools
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -133,10 +134,16 @@ def inbox(user: User, limit: int = 50) -> list[Notification]:
 
 
 def unread_count(user: User) -> int:
-    return db.session.execute(
-        db.select(func.count()).where(Notification.user_id == user.id, Notification.channel == Channel.INBOX,
-                                      Notification.read_at.is_(None))
-    ).scalar_one()
+    return db.session.execute(_unread_count(), {"user_id": user.id}).scalar_one()
+
+
+@functools.cache
+def _unread_count():
+    """The person's unread inbox messages. Built once: every logged-in page shows the bell, and building
+    it anew cost more CPU than running it (~0.2 ms)."""
+    notifications = Notification.__table__
+    return db.select(func.count()).where(notifications.c.user_id == db.bindparam("user_id"),
+                                         notifications.c.channel == Channel.INBOX, notifications.c.read_at.is_(None))
 
 
 def mark_read(user: User, notification_id: int) -> Notification:

@@ -1,6 +1,7 @@
 """The door page, the API's check-in endpoints as the page calls them (its cookie session, no bearer
 token), the page's own look-ups, the service worker, and the one-tap check-in on a ticket page — with
 the Flask test client."""
+import json
 import re
 import uuid
 from datetime import timedelta
@@ -435,8 +436,6 @@ def test_ticket_url_check_in_access(client, login, event):
 
 
 def test_in_english_a_second_scan_says_already_checked_in_not_the_success_words(door, event):
-    import json
-
     html = door.get(url(event, "?lang=en")).get_data(as_text=True)
     config = json.loads(re.search(r'<script type="application/json" id="door-config">(.*?)</script>', html, re.S).group(1))
     texts = config["text"]
@@ -455,3 +454,34 @@ def test_the_door_pages_own_json_writes_answer_a_stale_csrf_token_as_csrf_failed
         app.config["WTF_CSRF_ENABLED"] = False
     assert refused.status_code == 400
     assert refused.get_json()["error"] == {"code": "csrf_failed", "message": "页面已过期，请刷新后重试。"}
+
+
+def test_what_the_door_page_keeps_per_worker_follows_each_requests_language_and_script_root(app, login, event, staff):
+    """Words, the walk-in form's fields and the shell's URLs are built once per worker and language or script
+    root: pages in both languages and under two roots, one after another, each get their own; the CSRF
+    token and the script nonce stay per request."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        pages = {}
+        for key, query, root in [("zh", "", ""), ("en", "?lang=en", ""), ("zh2", "", ""),
+                                 ("en_root", "?lang=en", "/leye"), ("zh_root", "", "/leye")]:
+            client = login(staff)  # its own session: its own CSRF token, and no language kept from before
+            pages[key] = client.get(url(event, query), base_url="http://localhost" + root).get_data(as_text=True)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    for key, page in pages.items():
+        english = key.startswith("en")
+        assert ('for="name">Name</label>' in page) is english and ('for="name">姓名</label>' in page) is not english
+        assert ('<option value="student">Student</option>' in page) is english
+        config = json.loads(re.search(r'<script type="application/json" id="door-config">(.*?)</script>', page).group(1))
+        assert config["text"]["ok"] == ("Checked in" if english else "签到成功")
+        prefix = "/leye/static/" if key.endswith("_root") else "/static/"
+        scripts = re.findall(r'src="([^"]+)"', page)
+        modules = json.loads(re.search(r'<script type="importmap" nonce="[^"]+">(.*?)</script>', page, re.S).group(1))
+        assert len(scripts) == 3 and all(src.startswith(prefix) for src in scripts)
+        assert all(a.startswith(prefix) and b.startswith(prefix) for a, b in modules["imports"].items())
+        meta_token = re.search(r'<meta name="csrf-token" content="([^"]+)">', page).group(1)
+        assert f'name="csrf_token" type="hidden" value="{meta_token}"' in page
+    tokens = {re.search(r'name="csrf-token" content="([^"]+)"', page).group(1) for page in pages.values()}
+    nonces = {re.search(r'nonce="([^"]+)"', page).group(1) for page in pages.values()}
+    assert len(tokens) == len(nonces) == len(pages)

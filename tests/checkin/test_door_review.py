@@ -2,6 +2,7 @@
 import json
 import os
 import re
+import shutil
 from datetime import timedelta
 
 from leye_events.checkin import services
@@ -73,13 +74,27 @@ def test_door_page_scripts_carry_the_version_the_service_worker_caches(login, ap
         assert app.test_client().get(plain).status_code == 200, plain
 
 
-def test_changing_a_shell_file_changes_the_version(app, tmp_path, monkeypatch):
-    client = app.test_client()
-    before = re.search(r'leye-door-(\w+)', client.get("/door/sw.js").get_data(as_text=True)).group(1)
-    real = os.path.getmtime
-    monkeypatch.setattr(os.path, "getmtime", lambda p: real(p) + (1 if p.endswith("queue.js") else 0))
-    after = re.search(r'leye-door-(\w+)', client.get("/door/sw.js").get_data(as_text=True)).group(1)
-    assert before != after
+def test_changing_a_shell_file_changes_the_version_and_its_urls(app, login, tmp_path, monkeypatch):
+    from leye_events.checkin.views import SHELL_ASSETS
+
+    for asset in SHELL_ASSETS:  # a copy of the shell's files, so that one can change under a running worker
+        (tmp_path / asset).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(os.path.join(app.static_folder, asset), tmp_path / asset)
+    monkeypatch.setattr(app, "static_folder", str(tmp_path))
+    event = workshop((-10, 110))
+    door = login(door_staff(event))
+
+    def versions():
+        worker = app.test_client().get("/door/sw.js").get_data(as_text=True)
+        page = door.get(f"/door/{event.id}").get_data(as_text=True)
+        return re.search(r'leye-door-(\w+)', worker).group(1), set(re.findall(r'\?v=(\w+)', page))
+
+    before, on_page = versions()
+    assert on_page == {before}
+    queue = tmp_path / "js/door/queue.js"
+    os.utime(queue, (queue.stat().st_atime, queue.stat().st_mtime + 1))
+    after, on_page = versions()
+    assert after != before and on_page == {after}
 
 
 def test_every_module_the_door_imports_is_versioned_and_kept_offline():

@@ -30,7 +30,7 @@ BUDGET = {
     "home_page": 4,  # the page's events with their stations and the total, their sessions, stations, seats
     "event_page": 2,  # the event with its station and sessions, its seats
     "door_page": 5,  # the list of events to open
-    "door_event_page": 4,  # login, the event, its sessions, the unread count
+    "door_event_page": 3,  # login, the event with its sessions, the unread count
 }
 
 

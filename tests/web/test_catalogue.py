@@ -1,4 +1,5 @@
 """Public catalogue: home filters, event page, station pages, and bad input that must never 500."""
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -351,3 +352,21 @@ def test_a_lang_argument_is_kept_for_the_next_pages(client):
     assert 'lang="en"' in client.get("/stations?lang=en").get_data(as_text=True)
     assert 'lang="en"' in client.get("/stations").get_data(as_text=True)
     assert 'lang="zh-CN"' in client.get("/stations?lang=zh_CN").get_data(as_text=True)
+
+
+def test_header_links_follow_each_visitors_role_language_and_script_root(app, login):
+    """The header links are built once per worker for each role, language and script root: visitors of
+    each kind, one after another, each get their own."""
+    organizer = make_user(Role.ORGANIZER, station=make_station())
+    seen = {}
+    for who, query, root in [("anonymous", "", ""), ("organizer", "?lang=en", ""), ("anonymous", "?lang=en", "/leye"),
+                             ("organizer", "", "/leye"), ("anonymous", "", "")]:
+        client = login(organizer) if who == "organizer" else app.test_client()
+        html = client.get("/stations" + query, base_url="http://localhost" + root).get_data(as_text=True)
+        nav = re.search(r'<nav class="site-nav">(.*?)</nav>', html, re.S).group(1)
+        seen[who, query, root] = re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav)
+    assert seen["anonymous", "", ""][-2:] == [("/login", "登录"), ("/signup", "注册")]
+    assert ("/manage/events", "Manage events") in seen["organizer", "?lang=en", ""]
+    assert ("/leye/login", "Log in") in seen["anonymous", "?lang=en", "/leye"]
+    assert ("/leye/manage/events", "管理活动") in seen["organizer", "", "/leye"]
+    assert not any("/login" in url for url, _label in seen["organizer", "", "/leye"])
