@@ -355,8 +355,8 @@ def record_attendance(checkin: CheckIn, facts: dict | None = None) -> CaseEntry 
     """Put a successful check-in on the seeker's case as a service record (same transaction).
 
     With ``facts`` (the check-in's fast path: seeker id, event and session titles, station) an
-    existing case gets its entry in one ``INSERT … SELECT`` and nothing is loaded (a new case costs
-    two statements more, as ``case_for`` would make it); None is then returned. Otherwise (no facts,
+    existing case gets its entry in one ``INSERT … SELECT`` and nothing is loaded (a new case, made as
+    ``case_for`` would make it, in the same statement on PostgreSQL); None is then returned. Otherwise (no facts,
     a case without a station) the entry is built through the ORM."""
     if facts is not None and _insert_fast(checkin, facts):
         return None
@@ -461,8 +461,8 @@ def _new_case_values(facts: dict) -> dict:
 
 def _insert_case(facts: dict) -> bool:
     """``case_for``'s new case in one statement; False when the seeker has one already."""
-    return insert_unless_conflict(Case.__table__, {"seeker_id": facts["seeker_id"], **_new_case_values(facts)}) \
-        is not None
+    case = {"seeker_id": facts["seeker_id"], **_new_case_values(facts)}
+    return insert_unless_conflict(Case.__table__, case) is not None
 
 
 def withdraw_attendance(checkin: CheckIn) -> CaseEntry | None:
