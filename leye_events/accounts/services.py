@@ -12,10 +12,9 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..audit.services import record
-from ..core.db import begin_locking_transaction
+from ..core.db import begin_locking_transaction, is_row_id
 from ..core.errors import Conflict, ServiceError
 from ..core.timeutil import today_local, utcnow
-from ..core.urls import MAX_ID
 from ..extensions import db
 from ..stations.models import Station
 from .models import STAFF_ROLES, ApiToken, Role, SeekerCategory, User, hash_token
@@ -185,7 +184,7 @@ def _check_employer(role: Role, employer_id) -> int | None:
     if isinstance(employer_id, bool) or not isinstance(employer_id, int):
         raise ServiceError("employer_required", _("用人单位账号必须绑定一个用人单位。"), field="employer")
     employers = db.metadata.tables["employers"]
-    if not 1 <= employer_id <= MAX_ID or db.session.execute(
+    if not is_row_id(employer_id) or db.session.execute(
             db.select(employers.c.id).where(employers.c.id == employer_id)).first() is None:
         raise ServiceError("employer_not_found", _("找不到该用人单位。"), field="employer")
     return employer_id

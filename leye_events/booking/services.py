@@ -14,7 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from ..accounts.models import SEEKER_CATEGORY_LABELS, Role, User
 from ..audit.services import record
-from ..core.db import begin_locking_transaction, execute_locking, is_sqlite, lock_row, race_window
+from ..core.db import begin_locking_transaction, execute_locking, is_row_id, is_sqlite, lock_row, race_window
 from ..core.errors import Conflict, Forbidden, NotFound, ServiceError
 from ..core.timeutil import to_local, utcnow
 from ..events.models import Event, EventMode, EventStatus
@@ -24,7 +24,6 @@ from .models import Attend, Registration, RegistrationStatus, new_ticket_code
 from .signals import registration_cancelled, registration_created, registration_promoted
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
-MAX_ID = 2**31 - 1  # primary keys are 32-bit on PostgreSQL
 
 
 def _locked_event(event_id: int) -> Event:
@@ -166,10 +165,9 @@ def register(event_id: int, seeker: User, *, actor: User | None = None, walk_in:
 
 
 def _event_with_sessions(event_id) -> Event:
-    in_range = isinstance(event_id, int) and 0 < event_id <= MAX_ID
     event = db.session.execute(
         db.select(Event).where(Event.id == event_id).options(joinedload(Event.sessions))
-    ).unique().scalar_one_or_none() if in_range else None
+    ).unique().scalar_one_or_none() if is_row_id(event_id) else None
     if event is None:
         raise NotFound("not_found", _("活动不存在。"))
     return event

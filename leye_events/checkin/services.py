@@ -18,10 +18,17 @@ from ..audit.services import record
 from ..booking import services as booking
 from ..booking.models import Registration, RegistrationStatus
 from ..booking.services import registration_by_code
-from ..core.db import attach_as_loaded, begin_locking_transaction, get_row, is_sqlite, lock_row, race_window
+from ..core.db import (
+    attach_as_loaded,
+    begin_locking_transaction,
+    get_row,
+    is_row_id,
+    is_sqlite,
+    lock_row,
+    race_window,
+)
 from ..core.errors import Conflict, Forbidden, NotFound, ServiceError
 from ..core.timeutil import utcnow
-from ..core.urls import MAX_ID
 from ..events.models import Event, EventSession, EventStatus
 from ..extensions import db
 from . import queries
@@ -304,7 +311,7 @@ def _check_in_fast(scan: Scan, staff: User, now: datetime | None) -> ScanOutcome
     index, not a lock, keeps one admission per session. None hands the scan to the general path:
     no such event (or no session), a nonce seen before, an unknown code, another event's ticket, or
     an insert the index refused (another door won; the general path answers ``already_checked_in``)."""
-    if not (isinstance(scan.event_id, int) and 1 <= scan.event_id <= MAX_ID):
+    if not is_row_id(scan.event_id):
         return None
     if is_sqlite():
         begin_locking_transaction(keep_loaded=True)  # the write lock before reading: no lock upgrade later

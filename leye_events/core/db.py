@@ -19,13 +19,17 @@ from .urls import MAX_ID
 LOCK_TIMEOUT = "10s"
 
 
-def get_row(model, row_id, options=()):
-    """The row with id ``row_id``, or None — also for ids that are not integers or that no table
-    could hold (a 64-bit number would overflow PostgreSQL's integer before finding nothing).
-    ``options`` are loader options (what to load with it in the same statement).
+def is_row_id(value) -> bool:
+    """An integer some row could have as its id: not a bool, 1 to ``MAX_ID`` (a 64-bit number would
+    overflow PostgreSQL's integer before finding nothing). The one id check of the services; URLs are
+    bounded by ``core.urls.BoundedIntConverter``."""
+    return not isinstance(value, bool) and isinstance(value, int) and 1 <= value <= MAX_ID
 
-    The one id check of the services; URLs are bounded by ``core.urls.BoundedIntConverter``."""
-    if isinstance(row_id, bool) or not isinstance(row_id, int) or not 1 <= row_id <= MAX_ID:
+
+def get_row(model, row_id, options=()):
+    """The row with id ``row_id``, or None — also for ids that are not ``is_row_id``. ``options`` are
+    loader options (what to load with it in the same statement)."""
+    if not is_row_id(row_id):
         return None
     return db.session.get(model, row_id, options=options)
 
