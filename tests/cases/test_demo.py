@@ -1,12 +1,12 @@
 """The demo, tried as a new counselor would: find who missed yesterday's salon, call, refer, record."""
 import re
-from datetime import date
 
 import pytest
 from werkzeug.security import generate_password_hash
 
 from leye_events.accounts.models import User
 from leye_events.cases.models import Outcome
+from leye_events.core.timeutil import today_local
 from leye_events.demo import data
 from leye_events.extensions import db
 
@@ -45,7 +45,7 @@ def test_demo_counselor_follows_up_yesterdays_salon(seeded, login):
     assert counselor.post(f"/cases/{case_id}/referral",
                           data={"ref-employer": data.EMPLOYERS[0][0], "ref-post": data.EMPLOYERS[0][2][0],
                                 "ref-consent": "verbal"}).status_code == 302
-    today = date.today().isoformat()
+    today = today_local().isoformat()
     assert counselor.post(f"/cases/{case_id}/outcome",
                           data={"out-employer": data.EMPLOYERS[0][0], "out-post": data.EMPLOYERS[0][2][0],
                                 "out-start_date": today}).status_code == 302

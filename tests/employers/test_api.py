@@ -1,12 +1,12 @@
 """The employers API: employers, accounts, posts, booths, slots, bookings, applications — with their
 error cases and role checks (an employer never sees another's anything, nor a seeker's category)."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from leye_events.accounts.models import Role, SeekerCategory, User
 from leye_events.cases.models import Case, CaseEntry, CaseStatus, EntryKind, Outcome
-from leye_events.core.timeutil import isoformat_local
+from leye_events.core.timeutil import isoformat_local, today_local
 from leye_events.employers.credit_code import is_valid_credit_code
 from leye_events.employers.models import Employer, InterviewBooking, Post
 from leye_events.extensions import db
@@ -100,7 +100,7 @@ def test_posts_created_listed_filtered_and_closed(client, organizer):
     body = {"title": "算法工程师", "description": "大模型应用", "headcount": 3, "salary_min": 15000,
             "salary_max": 25000, "education": "master", "experience_years": 1, "location": "长阳路1687号",
             "tags": ["AI", "五险一金"], "welcome_categories": ["graduate_unemployed", "离校未就业高校毕业生"],
-            "closes_on": (date.today() + timedelta(days=30)).isoformat()}
+            "closes_on": (today_local() + timedelta(days=30)).isoformat()}
     response = client.post(f"{API}/employers/{employer.id}/posts", json=body, headers=headers)
     assert response.status_code == 201, response.json
     post = response.json

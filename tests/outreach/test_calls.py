@@ -1,9 +1,10 @@
 """The call list and contacts: prospects never reached, due follow-ups, no-shows; one tap to log;
 counts per counselor and station; role checks."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from leye_events.accounts.models import Role, User
 from leye_events.cases.models import Case, CaseEntry, EntryKind
+from leye_events.core.timeutil import today_local
 from leye_events.extensions import db
 from leye_events.outreach.models import Contact
 from leye_events.outreach.services import call_list
@@ -33,14 +34,14 @@ def test_call_list_shows_prospects_then_due_follow_ups_and_no_shows(api):
     plain = api.as_(place.counselor).get("/outreach/calls?unmask=1&reason=电话回访").get_json()["calls"][0]["seeker"]
     assert plain["name"] == "甲一" and plain["phone"] == "18600000011"
 
-    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    tomorrow = (today_local() + timedelta(days=1)).isoformat()
     logged = api.as_(place.counselor).post(f"/seekers/{first}/contacts", json={
         "channel": "phone", "result": "no_answer", "note": "无人接听", "next_contact_on": tomorrow})
     assert logged.status_code == 201 and logged.get_json()["next_contact_on"] == tomorrow
     assert [c["seeker"]["id"] for c in api.as_(place.counselor).get("/outreach/calls").get_json()["calls"]] == [second]
     # the next day the first one is due again
     contact = db.session.execute(db.select(Contact)).scalar_one()
-    contact.next_contact_on = date.today()
+    contact.next_contact_on = today_local()
     db.session.commit()
     calls = api.as_(place.counselor).get("/outreach/calls").get_json()["calls"]
     assert {c["seeker"]["id"]: c["reason"] for c in calls} == {first: "due", second: "never_contacted"}

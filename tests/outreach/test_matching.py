@@ -1,8 +1,9 @@
 """Matching: a small labelled set where the fitting post ranks first, closed posts never appear,
 reasons in words, masked seekers for a post, the profile, and role checks."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from leye_events.accounts.models import Role, SeekerCategory
+from leye_events.core.timeutil import today_local
 from leye_events.employers.models import Education, PostStatus
 from leye_events.extensions import db
 from leye_events.matching.bm25 import Bm25Index
@@ -14,7 +15,7 @@ from ..cases.helpers import Station
 from ..factories import make_user
 from .helpers import make_post
 
-THIS_YEAR = date.today().year
+THIS_YEAR = today_local().year
 
 
 def _labelled_posts(station):
@@ -33,7 +34,7 @@ def _labelled_posts(station):
         "closed": make_post("某科技公司", station=station, title="数据分析师（已招满）",
                             description="Python数据分析", tags=["Python", "数据分析"], status=PostStatus.FILLED),
         "expired": make_post("某科技公司", station=station, title="Python实习生",
-                             description="Python", closes_on=date.today() - timedelta(days=1)),
+                             description="Python", closes_on=today_local() - timedelta(days=1)),
     }
 
 
