@@ -6,7 +6,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..core.timeutil import parse_iso
-from .queue import consumer_for, run_once
+from .queue import consumer_for, run_once, start_listener
 
 notify_cli = AppGroup("notify", help="Deliver notifications from the outbox.")
 
@@ -23,4 +23,6 @@ def run_command(once: bool, workers: int, now_text: str | None):
         click.echo(" ".join(f"{key}={value}" for key, value in counts.items()))
         return
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s] %(levelname)s %(name)s: %(message)s")
-    consumer_for(app, workers).run()
+    consumer = consumer_for(app, workers)
+    start_listener(app)
+    consumer.run()

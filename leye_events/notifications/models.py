@@ -1,8 +1,11 @@
 """The outbox: one row per message and channel, written in the transaction of the change that causes
 it, delivered later by a worker; and the one-time login codes sent by SMS."""
+from sqlalchemy import DDL, event
+
 from ..core.enums import StrEnum, enum_column_type
 from ..core.timeutil import UTCDateTime, utcnow
 from ..extensions import db
+from .wakeup import WAKE_FUNCTION, WAKE_TRIGGER
 
 
 class NotificationKind(StrEnum):
@@ -72,6 +75,11 @@ class Notification(db.Model):
 
     def __repr__(self) -> str:
         return f"<Notification {self.id} {self.kind} {self.channel} {self.status}>"
+
+
+# On PostgreSQL a pending row wakes the worker (see .wakeup); migration 0015 installs the same trigger.
+for _statement in (WAKE_FUNCTION, WAKE_TRIGGER):
+    event.listen(Notification.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
 
 
 class SmsCode(db.Model):

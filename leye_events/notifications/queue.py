@@ -7,8 +7,9 @@ development, and ``make run`` starts a consumer in-process), Redis in production
 The queue only says *when* to look; the outbox says *what* to send, so a lost or repeated task costs
 nothing: every delivery is claimed in the database (``delivery.claim_due``).
 
-Tasks: ``deliver`` (enqueued after each commit that wrote messages) and a periodic ``tick`` every
-minute (retries, held SMS, reminders).
+Tasks: ``deliver`` (enqueued when a commit wrote messages: by the commit itself on SQLite, by the
+worker's :class:`~.wakeup.OutboxListener` on PostgreSQL) and a periodic ``tick`` every minute (retries,
+held SMS, reminders).
 """
 import os
 
@@ -21,8 +22,10 @@ from .delivery import deliver_due
 from .feedback_requests import write_due_feedback_requests
 from .reminders import write_due_reminders
 from .services import QUEUE_FLAG
+from .wakeup import OutboxListener, listen_conninfo, wakes_by_notify
 
 EXTENSION = "leye_notify_queue"
+WAKES_BY_NOTIFY = "leye_notify_wakes_by_notify"  # app.extensions: the database wakes the worker
 
 
 def make_huey(app: Flask):
@@ -61,8 +64,10 @@ class LazyQueue(dict):
 
 
 def init_queue(app: Flask) -> None:
-    """Give ``app`` its queue (made on first use); the worker is woken after each commit that wrote messages."""
+    """Give ``app`` its queue (made on first use); the worker is woken after each commit that wrote messages,
+    by the database on PostgreSQL (see .wakeup), else by the commit enqueueing a delivery."""
     app.extensions[EXTENSION] = LazyQueue(app)
+    app.extensions[WAKES_BY_NOTIFY] = wakes_by_notify(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 def _make_queue(app: Flask) -> dict:
@@ -91,6 +96,8 @@ def queue_of(app: Flask):
 def _wake_worker(session: Session) -> None:
     if not session.info.pop(QUEUE_FLAG, False) or not has_app_context():
         return
+    if current_app.extensions.get(WAKES_BY_NOTIFY):
+        return  # the outbox's trigger has sent NOTIFY with this commit
 
     try:
         current_app.extensions[EXTENSION]["deliver"]()
@@ -118,9 +125,21 @@ def embedded_consumer(huey, **options):
 def start_embedded_consumer(app: Flask):
     consumer = embedded_consumer(queue_of(app), workers=1, worker_type="thread", periodic=True)
     consumer.start()
+    start_listener(app)
     app.logger.info("notification worker started in-process")
     return consumer
 
 
 def consumer_for(app: Flask, workers: int):
     return queue_of(app).create_consumer(workers=workers, worker_type="thread", periodic=True)
+
+
+def start_listener(app: Flask, **options) -> OutboxListener | None:
+    """On PostgreSQL, start listening for the outbox's NOTIFY in this (worker) process, each one enqueueing
+    a delivery; None on other databases, where commits enqueue."""
+    if not app.extensions.get(WAKES_BY_NOTIFY):
+        return None
+    deliver = app.extensions[EXTENSION]["deliver"]
+    listener = OutboxListener(listen_conninfo(app.config["SQLALCHEMY_DATABASE_URI"]), deliver, **options)
+    listener.start()
+    return listener

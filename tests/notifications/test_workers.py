@@ -15,10 +15,12 @@ from leye_events.events import services as events
 from leye_events.extensions import db
 from leye_events.notifications.delivery import deliver_due
 from leye_events.notifications.models import Channel, DeliveryStatus, Notification, NotificationKind
-from leye_events.notifications.queue import EXTENSION, embedded_consumer, init_queue
+from leye_events.notifications.queue import EXTENSION, embedded_consumer, init_queue, start_listener
 from leye_events.notifications.services import Message, notify
+from leye_events.notifications.wakeup import APPLICATION_NAME
 
 from ..booking.test_concurrency import configured
+from ..conftest import is_postgres
 from ..factories import make_event, make_registration, make_user
 from .conftest import NOON_SHANGHAI
 
@@ -89,6 +91,36 @@ def test_flask_notify_run_once_delivers_as_a_separate_process(app, gateway):
     assert len(gateway.requests) == 3
 
 
+@pytest.mark.skipif(not is_postgres(), reason="the worker listens for the outbox's NOTIFY on PostgreSQL only")
+def test_flask_notify_run_delivers_a_commit_within_seconds_as_a_separate_process(app, gateway):
+    """The worker process is woken by the commit's NOTIFY, not by the web process: nothing is enqueued here."""
+    env = {**os.environ, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "FLASK_SMS_BACKEND": "webhook",
+           "FLASK_SMS_WEBHOOK_URL": gateway.url + "/sms", "FLASK_NOTIFY_QUEUE_URL": "memory://"}
+    env.pop("FLASK_DEBUG", None)
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "notify", "run", "--workers", "1"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = datetime.now(UTC).timestamp() + 30
+        while not _worker_listening() and datetime.now(UTC).timestamp() < deadline:
+            threading.Event().wait(0.1)
+        assert _worker_listening(), "the worker did not start listening"
+        cancel_event_with_registrants(2, starts_in=SOON)
+        deadline = datetime.now(UTC).timestamp() + 10
+        while len(gateway.requests) < 2 and datetime.now(UTC).timestamp() < deadline:
+            threading.Event().wait(0.05)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
+    assert sorted(r["json"]["kind"] for r in gateway.requests) == ["event_cancelled", "event_cancelled"]
+
+
+def _worker_listening() -> bool:
+    found = db.session.execute(db.text("SELECT count(*) FROM pg_stat_activity WHERE application_name = :name "
+                                       "AND query LIKE 'LISTEN%'"), {"name": APPLICATION_NAME}).scalar()
+    db.session.rollback()
+    return bool(found)
+
+
 def redis_url():
     import redis
 
@@ -113,7 +145,16 @@ def redis_queue(app):
 
 
 def test_a_commit_enqueues_on_redis_and_a_consumer_delivers(app, gateway, redis_queue):
+    # On PostgreSQL the worker's listener enqueues on the commit's NOTIFY (test_wakeup.py); on SQLite the
+    # commit enqueues itself.
+    listener = start_listener(app, poll_seconds=0.1)
+    if listener is not None:
+        assert listener.listening.wait(10)
+        redis_queue.flush()  # the wake-up of its start
     cancel_event_with_registrants(2, starts_in=SOON)
+    deadline = datetime.now(UTC).timestamp() + 10
+    while not redis_queue.pending_count() and datetime.now(UTC).timestamp() < deadline:
+        threading.Event().wait(0.02)
     assert redis_queue.pending_count() == 1  # the commit woke the worker through Redis
     consumer = embedded_consumer(redis_queue, workers=1, worker_type="thread", periodic=False)
     consumer.start()
@@ -125,6 +166,8 @@ def test_a_commit_enqueues_on_redis_and_a_consumer_delivers(app, gateway, redis_
             threading.Event().wait(0.05)
     finally:
         consumer.stop(graceful=True)
+        if listener is not None:
+            listener.stop()
     assert sorted(r["json"]["kind"] for r in gateway.requests) == ["event_cancelled", "event_cancelled"]
     assert redis_queue.pending_count() == 0
 
