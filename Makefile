@@ -40,7 +40,7 @@ lint: install
 
 # Refresh the message catalogue after changing user-facing text (then translate the new entries).
 extract-messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o leye_events/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o leye_events/translations/messages.pot .
 	$(BIN)/pybabel update -i leye_events/translations/messages.pot -d leye_events/translations --no-fuzzy-matching
 
 clean:

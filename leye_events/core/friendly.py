@@ -7,12 +7,22 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from babel import Locale
-from babel.dates import format_skeleton
 from flask import has_request_context
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale, gettext, lazy_pgettext
 
 from .locales import babel_locale
 from .timeutil import to_local, utcnow
+
+# CLDR's abbreviated names (English in the catalogue), so a day reads as Babel's format_skeleton writes it
+# with MMMEd / yMMMEd (tests/web/test_friendly_dates.py checks two years of days in both languages) without
+# every worker loading Babel's locale data for it: ~4 MiB for Chinese, ~1 MiB for English.
+WEEKDAYS = (lazy_pgettext("weekday", "周一"), lazy_pgettext("weekday", "周二"), lazy_pgettext("weekday", "周三"),
+            lazy_pgettext("weekday", "周四"), lazy_pgettext("weekday", "周五"), lazy_pgettext("weekday", "周六"),
+            lazy_pgettext("weekday", "周日"))
+MONTHS = (lazy_pgettext("month", "1月"), lazy_pgettext("month", "2月"), lazy_pgettext("month", "3月"),
+          lazy_pgettext("month", "4月"), lazy_pgettext("month", "5月"), lazy_pgettext("month", "6月"),
+          lazy_pgettext("month", "7月"), lazy_pgettext("month", "8月"), lazy_pgettext("month", "9月"),
+          lazy_pgettext("month", "10月"), lazy_pgettext("month", "11月"), lazy_pgettext("month", "12月"))
 
 RELATIVE_DAYS = {
     "zh": {0: "今天", 1: "明天", -1: "昨天"},
@@ -41,18 +51,18 @@ def friendly_day(value: datetime, *, today: date | None = None, locale=None, rel
     words = RELATIVE_DAYS.get(loc.language, RELATIVE_DAYS["en"])
     if relative and offset in words:
         return words[offset]
-    return _day_text("MMMEd" if local.year == today.year else "yMMMEd", local.date(), loc)
+    return _day_text(local.date(), local.year != today.year, loc)
 
 
 @lru_cache(maxsize=4096)
-def _day_text(skeleton: str, day: date, loc: Locale) -> str:
-    """A day in CLDR's ``skeleton``, kept per worker: Babel's pattern matching costs ~20 µs a call and a
-    catalogue page shows the same few days over and over."""
-    text = format_skeleton(skeleton, day, locale=loc)
-    if loc.language == "zh":
-        # CLDR writes 12月11日周四; a space before the weekday reads better on a poster.
-        text = text.replace("日周", "日 周")
-    return text
+def _day_text(day: date, with_year: bool, loc: Locale) -> str:
+    """``12月11日 周四`` / ``Thu, Dec 11`` (CLDR writes 12月11日周四; a space before the weekday reads better on
+    a poster), with the year when asked; kept per worker, as a catalogue page shows the same few days."""
+    with force_locale(loc):
+        names = {"weekday": str(WEEKDAYS[day.weekday()]), "month": str(MONTHS[day.month - 1]), "day": day.day}
+        if with_year:
+            return gettext("%(year)d年%(month)s%(day)d日 %(weekday)s", year=day.year, **names)
+        return gettext("%(month)s%(day)d日 %(weekday)s", **names)
 
 
 def friendly_span(starts_at: datetime, ends_at: datetime, **kwargs) -> str:
