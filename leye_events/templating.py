@@ -7,7 +7,7 @@ from flask import Flask, current_app, request, url_for
 from flask_babel import format_datetime, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from jinja2 import pass_eval_context
+from jinja2 import FileSystemBytecodeCache, pass_eval_context
 from markupsafe import Markup
 
 from .accounts.models import ROLE_LABELS, SEEKER_CATEGORY_LABELS, Role, SeekerCategory
@@ -140,6 +140,8 @@ def render_gettext(translations):
 
 
 def init_templating(app: Flask) -> None:
+    if app.config["TEMPLATE_BYTECODE_CACHE"]:
+        app.jinja_env.bytecode_cache = FileSystemBytecodeCache(app.config["TEMPLATE_BYTECODE_CACHE_DIR"] or None)
     app.jinja_env.filters.update(
         localdt=local_datetime,
         localtime=local_time,
