@@ -47,6 +47,16 @@ def server_env(database_url: str) -> dict:
     return env
 
 
+def compile_app() -> None:
+    """Byte-compile the app's modules, as a deployment has them: a worker then loads each module instead of
+    compiling its source at start (a machine with PYTHONDONTWRITEBYTECODE set never keeps them; compiling costs
+    each worker ~1 MiB more, left over from the compiler's work)."""
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "leye_events"), quiet=1)
+    compileall.compile_file(str(ROOT / "app.py"), quiet=1)
+
+
 def migrate(database_url: str) -> None:
     subprocess.run([str(PYTHON_BIN / "flask"), "--app", "app", "db", "upgrade"], cwd=ROOT,
                    env=server_env(database_url), check=True, capture_output=True)
@@ -69,6 +79,7 @@ def gunicorn(database_url: str, workers: int = 4):
     with engine.connect() as conn:
         conn.execute(text("ANALYZE"))
     engine.dispose()
+    compile_app()
     port = free_port()
     process = subprocess.Popen(
         [str(PYTHON_BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning",

@@ -157,8 +157,9 @@ def populate(url: str, count: int) -> dict:
 
 
 def measure_in_process(url: str, plan: dict) -> None:
-    from bench.common import server_env
+    from bench.common import compile_app, server_env
 
+    compile_app()
     print("one interpreter importing the app, then serving each phase through the WSGI callable:")
     subprocess.run([sys.executable, __file__, "--child"], input=json.dumps(plan), text=True, cwd=ROOT,
                    env={**server_env(url), "PYTHONPATH": str(ROOT)}, check=True)
