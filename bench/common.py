@@ -130,8 +130,8 @@ def print_memory(base: str) -> None:
         return
     rss = [r for _, r, _ in workers]
     hwm = [h for _, _, h in workers]
-    print(f"memory per worker after the runs: RSS {min(rss):.0f}–{max(rss):.0f} MiB (mean {sum(rss) / len(rss):.0f}), "
-          f"high-water {min(hwm):.0f}–{max(hwm):.0f} MiB")
+    print(f"memory per worker after the runs: RSS {min(rss):.1f}–{max(rss):.1f} MiB (mean {sum(rss) / len(rss):.1f}), "
+          f"high-water {min(hwm):.1f}–{max(hwm):.1f} MiB")
 
 
 def drive(calls, concurrency: int):

@@ -15,7 +15,7 @@ from . import bodies as p
 from . import bp
 from .auth import api_user
 from .models import Profile, SeekerSignup, SignupResult, Token, TokenRequest
-from .schema import PUBLIC, answers, spec
+from .schema import PUBLIC, answers, declare
 from .serializers import profile_json
 
 
@@ -29,8 +29,8 @@ def _signup_limit() -> str:
 
 @bp.post("/auth/token")
 @limiter.limit(_token_limit)
-@spec.validate(json=TokenRequest, resp=answers(200, Token, "A new token", errors=(400, 401, 404, 429)),
-               tags=["accounts"], security=PUBLIC, operation_id="createToken")
+@declare(json=TokenRequest, resp=answers(200, Token, "A new token", errors=(400, 401, 404, 429)),
+         tags=["accounts"], security=PUBLIC, operation_id="createToken")
 def create_token():
     """Exchange a login (email or mobile number) and password — or ``{phone, sms_code}`` — for a token."""
     body = request.context.json
@@ -82,9 +82,9 @@ def _user_by_sms_code(body):
 
 @bp.post("/seekers")
 @limiter.limit(_signup_limit)
-@spec.validate(json=SeekerSignup, resp=answers(201, SignupResult, "The new account's profile and a bearer token",
-                                               errors=(400, 401, 409, 422, 429)),
-               tags=["accounts"], security=PUBLIC, operation_id="signUpSeeker")
+@declare(json=SeekerSignup, resp=answers(201, SignupResult, "The new account's profile and a bearer token",
+                                         errors=(400, 401, 409, 422, 429)),
+         tags=["accounts"], security=PUBLIC, operation_id="signUpSeeker")
 def sign_up_seeker():
     """Create a seeker account; answers its profile and a bearer token."""
     body = request.context.json
@@ -118,8 +118,8 @@ def sign_up_seeker():
 
 
 @bp.get("/me")
-@spec.validate(resp=answers(200, Profile, "Own profile, masked", errors=(401,)), tags=["accounts"],
-               operation_id="getMe")
+@declare(resp=answers(200, Profile, "Own profile, masked", errors=(401,)), tags=["accounts"],
+         operation_id="getMe")
 def me():
     """The caller's own profile."""
     with unit_of_work():  # the calendar feed's token, made on first use

@@ -7,7 +7,7 @@ from ..exports import responses, services
 from . import bp
 from .auth import api_user
 from .models import Attendance, AttendanceQuery
-from .schema import also_answers, answers, spec
+from .schema import also_answers, answers, declare
 from .serializers import event_json
 
 also_answers("getAttendance", {
@@ -18,9 +18,9 @@ also_answers("getAttendance", {
 
 
 @bp.get("/events/<int:event_id>/attendance")
-@spec.validate(query=AttendanceQuery, resp=answers(200, Attendance, "One row per registration with per-session "
-                                                   "attendance", errors=(400, 401, 403, 404, 422)),
-               tags=["checkin"], operation_id="getAttendance")
+@declare(query=AttendanceQuery, resp=answers(200, Attendance, "One row per registration with per-session "
+                                             "attendance", errors=(400, 401, 403, 404, 422)),
+         tags=["checkin"], operation_id="getAttendance")
 def event_attendance(event_id: int):
     """One row per registration with per-session check-in times; masked unless ``unmask=1`` with a
     ``reason`` by an organizer or counselor of the event's station. Every export is audited."""

@@ -15,7 +15,7 @@ from . import bp
 from .auth import api_user, require_roles
 from .models import Registration as RegistrationSchema
 from .models import RegistrationCancel, RegistrationRequest, Registrations
-from .schema import answers, spec
+from .schema import answers, declare
 
 
 def registration_json(registration: Registration) -> dict:
@@ -41,9 +41,9 @@ def registration_json(registration: Registration) -> dict:
 @bp.post("/events/<int:event_id>/registrations")
 @require_roles(Role.SEEKER)
 @limiter.limit(lambda: current_app.config["RATELIMIT_REGISTRATION"], key_func=lambda: f"user:{api_user().id}")
-@spec.validate(json=RegistrationRequest, resp=answers(201, RegistrationSchema, "The registration with its ticket",
-                                                      errors=(400, 401, 403, 404, 409, 422, 429)),
-               tags=["booking"], operation_id="register")
+@declare(json=RegistrationRequest, resp=answers(201, RegistrationSchema, "The registration with its ticket",
+                                                errors=(400, 401, 403, 404, 409, 422, 429)),
+         tags=["booking"], operation_id="register")
 def create_registration(event_id: int):
     """Register the calling seeker: 201 confirmed or waitlisted; 409/422 with the rule's code.
 
@@ -58,8 +58,8 @@ def create_registration(event_id: int):
 
 @bp.get("/me/registrations")
 @require_roles(Role.SEEKER)
-@spec.validate(resp=answers(200, Registrations, "Registrations", errors=(401, 403)), tags=["booking"],
-               operation_id="myRegistrations")
+@declare(resp=answers(200, Registrations, "Registrations", errors=(401, 403)), tags=["booking"],
+         operation_id="myRegistrations")
 def my_registrations():
     """Own registrations with status and tickets (seekers)."""
     registrations = services.seekers_registrations(api_user())
@@ -67,9 +67,9 @@ def my_registrations():
 
 
 @bp.post("/registrations/<int:registration_id>/cancel")
-@spec.validate(json=RegistrationCancel, resp=answers(200, RegistrationSchema, "The cancelled registration",
-                                                errors=(400, 401, 403, 404, 422)),
-               tags=["booking"], operation_id="cancelRegistration")
+@declare(json=RegistrationCancel, resp=answers(200, RegistrationSchema, "The cancelled registration",
+                                          errors=(400, 401, 403, 404, 422)),
+         tags=["booking"], operation_id="cancelRegistration")
 def cancel_registration(registration_id: int):
     """Cancel (the seeker, or staff of the station); the first waitlisted seeker is confirmed.
 

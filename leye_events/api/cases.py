@@ -17,7 +17,7 @@ from . import bp
 from .auth import api_user, require_roles
 from .bodies import invalid_parameter
 from .models import Case, Figures, FiguresQuery
-from .schema import answers, spec
+from .schema import answers, declare
 
 MAX_RANGE = timedelta(days=3700)
 
@@ -64,8 +64,8 @@ def case_json(case, viewer) -> dict:
 
 @bp.get("/seekers/<int:seeker_id>/case")
 @require_roles(Role.SEEKER, Role.DOOR, Role.COUNSELOR, Role.ORGANIZER, Role.ADMIN)
-@spec.validate(resp=answers(200, Case, "The case with its timeline", errors=(401, 403, 404)), tags=["cases"],
-               operation_id="getCase")
+@declare(resp=answers(200, Case, "The case with its timeline", errors=(401, 403, 404)), tags=["cases"],
+         operation_id="getCase")
 def get_case(seeker_id: int):
     """A seeker's case: counselors and organizers of the case's station, admins; door staff and seekers 403.
 
@@ -82,8 +82,8 @@ FIGURES_YEARS = (2000, 2100)
 
 @bp.get("/figures")
 @require_roles(Role.SEEKER, Role.DOOR, Role.COUNSELOR, Role.ORGANIZER, Role.ADMIN)
-@spec.validate(query=FiguresQuery, resp=answers(200, Figures, "The figures", errors=(400, 401, 403, 422)),
-               tags=["cases"], operation_id="getFigures")
+@declare(query=FiguresQuery, resp=answers(200, Figures, "The figures", errors=(400, 401, 403, 422)),
+         tags=["cases"], operation_id="getFigures")
 def get_figures():
     """Station figures for its organizers and counselors; any station or the district for admins.
 

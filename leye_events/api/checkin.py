@@ -22,7 +22,7 @@ from .models_checkin import (
     Undone,
     UndoRequest,
 )
-from .schema import answers, read_item, spec
+from .schema import answers, declare, read_item
 
 DOOR_ROLES = services.DOOR_ROLES
 
@@ -61,8 +61,8 @@ def _code_of_registration(body: CheckinRequest, staff) -> str:
 
 @bp.post("/checkins")
 @require_roles(*DOOR_ROLES, allow_session=True)
-@spec.validate(json=CheckinRequest, resp=answers(200, CheckinResult, "The outcome", errors=(400, 401, 403, 404, 422)),
-               tags=["checkin"], operation_id="checkIn")
+@declare(json=CheckinRequest, resp=answers(200, CheckinResult, "The outcome", errors=(400, 401, 403, 404, 422)),
+         tags=["checkin"], operation_id="checkIn")
 def create_checkin():
     """Check a ticket in; 200 with ``result`` whatever the outcome of the scan.
 
@@ -83,9 +83,9 @@ def create_checkin():
 
 @bp.post("/checkins/batch")
 @require_roles(*DOOR_ROLES, allow_session=True)
-@spec.validate(json=CheckinBatch, resp=answers(200, CheckinBatchResult, "Outcomes in the order of the scans",
-                                               errors=(400, 401, 403, 422)),
-               tags=["checkin"], operation_id="checkInBatch")
+@declare(json=CheckinBatch, resp=answers(200, CheckinBatchResult, "Outcomes in the order of the scans",
+                                         errors=(400, 401, 403, 422)),
+         tags=["checkin"], operation_id="checkInBatch")
 def create_checkins_batch():
     """Upload scans made offline, each with its nonce and device time; answers in the same order.
 
@@ -112,8 +112,8 @@ def create_checkins_batch():
 
 @bp.get("/events/<int:event_id>/roster")
 @require_roles(*DOOR_ROLES, allow_session=True)
-@spec.validate(resp=answers(200, Roster, "The roster", errors=(401, 403, 404)), tags=["checkin"],
-               operation_id="getRoster")
+@declare(resp=answers(200, Roster, "The roster", errors=(401, 403, 404)), tags=["checkin"],
+         operation_id="getRoster")
 def roster(event_id: int):
     """Roster for offline scanning: door staff and up, of the event's station. Every download is audited."""
     staff = api_user()
@@ -128,8 +128,8 @@ def roster(event_id: int):
 
 @bp.post("/checkins/<int:checkin_id>/undo")
 @require_roles(*DOOR_ROLES, allow_session=True)
-@spec.validate(json=UndoRequest, resp=answers(200, Undone, "Undone", errors=(400, 401, 403, 404, 422)),
-               tags=["checkin"], operation_id="undoCheckIn")
+@declare(json=UndoRequest, resp=answers(200, Undone, "Undone", errors=(400, 401, 403, 404, 422)),
+         tags=["checkin"], operation_id="undoCheckIn")
 def undo_checkin(checkin_id: int):
     """Undo a mistaken check-in.
 

@@ -19,7 +19,7 @@ from . import bp
 from . import models_employers as m
 from .auth import api_user, require_roles
 from .models import MAX_PAGE
-from .schema import PUBLIC, answers, body_values, spec
+from .schema import PUBLIC, answers, body_values, declare
 
 STAFF = (Role.ORGANIZER, Role.COUNSELOR, Role.ADMIN)
 
@@ -125,8 +125,8 @@ def _station_id(slug: str | None):
 
 @bp.post("/employers")
 @require_roles(*STAFF)
-@spec.validate(json=m.EmployerCreate, resp=answers(201, m.Employer, "The employer", errors=(400, 401, 403, 409, 422)),
-               tags=["employers"], operation_id="createEmployer")
+@declare(json=m.EmployerCreate, resp=answers(201, m.Employer, "The employer", errors=(400, 401, 403, 409, 422)),
+         tags=["employers"], operation_id="createEmployer")
 def create_employer():
     """Enter an employer.
 
@@ -139,8 +139,8 @@ def create_employer():
 
 @bp.get("/employers")
 @require_roles(*STAFF, Role.EMPLOYER)
-@spec.validate(query=m.EmployerQuery, resp=answers(200, m.EmployerPage, "A page of employers", errors=(400, 401, 403)),
-               tags=["employers"], operation_id="listEmployers")
+@declare(query=m.EmployerQuery, resp=answers(200, m.EmployerPage, "A page of employers", errors=(400, 401, 403)),
+         tags=["employers"], operation_id="listEmployers")
 def list_employers():
     """Employers: staff see all; an employer account sees only its own."""
     query = request.context.query
@@ -150,8 +150,8 @@ def list_employers():
 
 @bp.get("/employers/<int:employer_id>")
 @require_roles(*STAFF, Role.EMPLOYER)
-@spec.validate(resp=answers(200, m.Employer, "The employer", errors=(401, 403, 404)), tags=["employers"],
-               operation_id="getEmployer")
+@declare(resp=answers(200, m.Employer, "The employer", errors=(401, 403, 404)), tags=["employers"],
+         operation_id="getEmployer")
 def get_employer(employer_id: int):
     """One employer: staff; the employer itself (others: 404)."""
     return jsonify(employer_json(services.visible_employer(employer_id, api_user())))
@@ -159,9 +159,9 @@ def get_employer(employer_id: int):
 
 @bp.patch("/employers/<int:employer_id>")
 @require_roles(*STAFF)
-@spec.validate(json=m.EmployerInput, resp=answers(200, m.Employer, "The employer",
-                                                  errors=(400, 401, 403, 404, 409, 422)),
-               tags=["employers"], operation_id="updateEmployer")
+@declare(json=m.EmployerInput, resp=answers(200, m.Employer, "The employer",
+                                            errors=(400, 401, 403, 404, 409, 422)),
+         tags=["employers"], operation_id="updateEmployer")
 def update_employer(employer_id: int):
     """Change an employer: organizers, counselors (of the employer's station) and admins."""
     employer = services.employer_or_404(employer_id)
@@ -172,9 +172,9 @@ def update_employer(employer_id: int):
 
 @bp.post("/employers/<int:employer_id>/accounts")
 @require_roles(*STAFF)
-@spec.validate(json=m.EmployerAccountInput, resp=answers(201, m.EmployerAccount, "The account",
-                                                         errors=(400, 401, 403, 404, 409, 422)),
-               tags=["employers"], operation_id="createEmployerAccount")
+@declare(json=m.EmployerAccountInput, resp=answers(201, m.EmployerAccount, "The account",
+                                                   errors=(400, 401, 403, 404, 409, 422)),
+         tags=["employers"], operation_id="createEmployerAccount")
 def create_employer_account(employer_id: int):
     """Create an employer account: organizers, counselors (of the employer's station) and admins."""
     body = request.context.json
@@ -188,8 +188,8 @@ def create_employer_account(employer_id: int):
 
 @bp.post("/employers/<int:employer_id>/visits")
 @require_roles(*STAFF)
-@spec.validate(json=m.VisitInput, resp=answers(201, m.Visit, "The visit", errors=(400, 401, 403, 404, 422)),
-               tags=["employers"], operation_id="createVisit")
+@declare(json=m.VisitInput, resp=answers(201, m.Visit, "The visit", errors=(400, 401, 403, 404, 422)),
+         tags=["employers"], operation_id="createVisit")
 def create_visit(employer_id: int):
     """Record a company visit (岗位开发): organizers, counselors (of the employer's station) and admins."""
     body = request.context.json
@@ -204,8 +204,8 @@ def create_visit(employer_id: int):
 
 @bp.get("/employers/<int:employer_id>/visits")
 @require_roles(*STAFF)
-@spec.validate(resp=answers(200, m.Visits, "Newest first", errors=(401, 403, 404)), tags=["employers"],
-               operation_id="listVisits")
+@declare(resp=answers(200, m.Visits, "Newest first", errors=(401, 403, 404)), tags=["employers"],
+         operation_id="listVisits")
 def list_visits(employer_id: int):
     """Company visits."""
     employer = services.employer_or_404(employer_id)
@@ -216,8 +216,8 @@ def list_visits(employer_id: int):
 
 @bp.post("/employers/<int:employer_id>/posts")
 @require_roles(*STAFF, Role.EMPLOYER)
-@spec.validate(json=m.PostCreate, resp=answers(201, m.Post, "The post", errors=(400, 401, 403, 404, 409, 422)),
-               tags=["employers"], operation_id="createPost")
+@declare(json=m.PostCreate, resp=answers(201, m.Post, "The post", errors=(400, 401, 403, 404, 409, 422)),
+         tags=["employers"], operation_id="createPost")
 def create_post(employer_id: int):
     """Add a post (岗位): staff of the employer's station, or the employer.
 
@@ -231,8 +231,8 @@ def create_post(employer_id: int):
 
 @bp.patch("/posts/<int:post_id>")
 @require_roles(*STAFF, Role.EMPLOYER)
-@spec.validate(json=m.PostInput, resp=answers(200, m.Post, "The post", errors=(400, 401, 403, 404, 409, 422)),
-               tags=["employers"], operation_id="updatePost")
+@declare(json=m.PostInput, resp=answers(200, m.Post, "The post", errors=(400, 401, 403, 404, 409, 422)),
+         tags=["employers"], operation_id="updatePost")
 def update_post(post_id: int):
     """Change a post: staff of the station, or the employer."""
     user = api_user()
@@ -243,8 +243,8 @@ def update_post(post_id: int):
 
 
 @bp.get("/posts")
-@spec.validate(query=m.PostQuery, resp=answers(200, m.PostPage, "A page of posts, newest first", errors=(400,)),
-               tags=["employers"], security=PUBLIC, operation_id="listPosts")
+@declare(query=m.PostQuery, resp=answers(200, m.PostPage, "A page of posts, newest first", errors=(400,)),
+         tags=["employers"], security=PUBLIC, operation_id="listPosts")
 def list_posts():
     """Open posts for everyone; ``status=all`` adds closed and filled ones for staff and the employer's own.
 
@@ -258,8 +258,8 @@ def list_posts():
 
 
 @bp.get("/posts/<int:post_id>")
-@spec.validate(resp=answers(200, m.Post, "The post with where to meet the employer", errors=(404,)),
-               tags=["employers"], security=PUBLIC, operation_id="getPost")
+@declare(resp=answers(200, m.Post, "The post with where to meet the employer", errors=(404,)),
+         tags=["employers"], security=PUBLIC, operation_id="getPost")
 def get_post(post_id: int):
     """One post: closed and filled posts only for staff and the employer."""
     post = services.visible_post(post_id, api_user(optional=True))
@@ -282,8 +282,8 @@ def _public_event(event_id: int):
 
 @bp.post("/events/<int:event_id>/booths")
 @require_roles(Role.ORGANIZER, Role.ADMIN)
-@spec.validate(json=m.BoothInput, resp=answers(201, m.Booth, "The booth", errors=(400, 401, 403, 404, 409, 422)),
-               tags=["employers"], operation_id="setBooth")
+@declare(json=m.BoothInput, resp=answers(201, m.Booth, "The booth", errors=(400, 401, 403, 404, 409, 422)),
+         tags=["employers"], operation_id="setBooth")
 def set_booth(event_id: int):
     """Put an employer at a fair: organizers of the event's station, admins.
 
@@ -298,8 +298,8 @@ def set_booth(event_id: int):
 
 
 @bp.get("/events/<int:event_id>/booths")
-@spec.validate(query=m.TextQuery, resp=answers(200, m.Booths, "By booth number", errors=(400, 404)),
-               tags=["employers"], security=PUBLIC, operation_id="listBooths")
+@declare(query=m.TextQuery, resp=answers(200, m.Booths, "By booth number", errors=(400, 404)),
+         tags=["employers"], security=PUBLIC, operation_id="listBooths")
 def list_booths(event_id: int):
     """Employers at a fair."""
     event = _public_event(event_id)
@@ -311,9 +311,9 @@ def list_booths(event_id: int):
 
 @bp.post("/events/<int:event_id>/interview-slots")
 @require_roles(Role.ORGANIZER, Role.ADMIN, Role.EMPLOYER)
-@spec.validate(json=m.InterviewSlotInput, resp=answers(201, m.InterviewSlots, "The new slots",
-                                                       errors=(400, 401, 403, 404, 422)),
-               tags=["employers"], operation_id="createInterviewSlots")
+@declare(json=m.InterviewSlotInput, resp=answers(201, m.InterviewSlots, "The new slots",
+                                                 errors=(400, 401, 403, 404, 422)),
+         tags=["employers"], operation_id="createInterviewSlots")
 def create_interview_slots(event_id: int):
     """One slot ``{employer_id, post_id?, starts_at, ends_at, capacity}`` or a run
     ``{employer_id, post_id?, from, to, minutes, parallel}``; answered ``{"slots": [...]}``.
@@ -344,8 +344,8 @@ def create_interview_slots(event_id: int):
 
 
 @bp.get("/events/<int:event_id>/interview-slots")
-@spec.validate(query=m.EmployerIdQuery, resp=answers(200, m.InterviewSlots, "By start time", errors=(400, 404)),
-               tags=["employers"], security=PUBLIC, operation_id="listInterviewSlots")
+@declare(query=m.EmployerIdQuery, resp=answers(200, m.InterviewSlots, "By start time", errors=(400, 404)),
+         tags=["employers"], security=PUBLIC, operation_id="listInterviewSlots")
 def list_interview_slots(event_id: int):
     """Interview slots of a fair."""
     event = _public_event(event_id)
@@ -356,8 +356,8 @@ def list_interview_slots(event_id: int):
 
 @bp.post("/interview-slots/<int:slot_id>/bookings")
 @require_roles(Role.SEEKER)
-@spec.validate(resp=answers(201, m.InterviewBooking, "The booking", errors=(401, 403, 404, 409, 422)),
-               tags=["employers"], operation_id="bookInterviewSlot")
+@declare(resp=answers(201, m.InterviewBooking, "The booking", errors=(401, 403, 404, 409, 422)),
+         tags=["employers"], operation_id="bookInterviewSlot")
 def book_interview(slot_id: int):
     """Book an interview slot.
 
@@ -370,8 +370,8 @@ def book_interview(slot_id: int):
 
 
 @bp.post("/interview-bookings/<int:booking_id>/cancel")
-@spec.validate(resp=answers(200, m.InterviewBooking, "The booking, cancelled", errors=(401, 404)),
-               tags=["employers"], operation_id="cancelInterviewBooking")
+@declare(resp=answers(200, m.InterviewBooking, "The booking, cancelled", errors=(401, 404)),
+         tags=["employers"], operation_id="cancelInterviewBooking")
 def cancel_interview_booking(booking_id: int):
     """Cancel an interview booking: the seeker, the employer, staff of the event's station; frees the seat."""
     with unit_of_work():
@@ -381,8 +381,8 @@ def cancel_interview_booking(booking_id: int):
 
 @bp.get("/me/interview-bookings")
 @require_roles(Role.SEEKER)
-@spec.validate(resp=answers(200, m.InterviewBookings, "Booked seats", errors=(401, 403)), tags=["employers"],
-               operation_id="myInterviewBookings")
+@declare(resp=answers(200, m.InterviewBookings, "Booked seats", errors=(401, 403)), tags=["employers"],
+         operation_id="myInterviewBookings")
 def my_interview_bookings():
     """Own interview bookings."""
     return jsonify({"bookings": [booking_json(b) for b in interviews.bookings_of_seeker(api_user().id)]})
@@ -392,9 +392,9 @@ def my_interview_bookings():
 
 @bp.post("/posts/<int:post_id>/applications")
 @require_roles(Role.SEEKER)
-@spec.validate(json=m.ApplicationInput, resp=answers(201, m.Application, "The application",
-                                                     errors=(400, 401, 403, 404, 409, 422)),
-               tags=["employers"], operation_id="applyToPost")
+@declare(json=m.ApplicationInput, resp=answers(201, m.Application, "The application",
+                                               errors=(400, 401, 403, 404, 409, 422)),
+         tags=["employers"], operation_id="applyToPost")
 def apply_to_post(post_id: int):
     """Apply to a post (投递): seekers. 409 already_applied; 422 consent_required, post_closed.
 
@@ -409,8 +409,8 @@ def apply_to_post(post_id: int):
 
 @bp.get("/posts/<int:post_id>/applications")
 @require_roles(*STAFF, Role.EMPLOYER)
-@spec.validate(resp=answers(200, m.Applications, "Newest first", errors=(401, 403, 404)), tags=["employers"],
-               operation_id="listApplications")
+@declare(resp=answers(200, m.Applications, "Newest first", errors=(401, 403, 404)), tags=["employers"],
+         operation_id="listApplications")
 def list_applications(post_id: int):
     """Applicants of a post: the employer (with what the applicants shared), staff of the post's station
     (phone masked)."""
@@ -423,9 +423,9 @@ def list_applications(post_id: int):
 
 @bp.post("/applications/<int:application_id>/result")
 @require_roles(*STAFF, Role.EMPLOYER)
-@spec.validate(json=m.ApplicationResult, resp=answers(200, m.Application, "The application",
-                                                      errors=(400, 401, 403, 404, 422)),
-               tags=["employers"], operation_id="recordApplicationResult")
+@declare(json=m.ApplicationResult, resp=answers(200, m.Application, "The application",
+                                                errors=(400, 401, 403, 404, 422)),
+         tags=["employers"], operation_id="recordApplicationResult")
 def record_application_result(application_id: int):
     """Record an application's result: the employer, staff of the post's station.
 

@@ -18,7 +18,7 @@ from . import bp
 from .auth import api_user, require_roles
 from .models import MAX_PAGE, CancelRequest, EventCreate, EventInput, EventPage, EventQuery
 from .models import Event as EventSchema
-from .schema import PUBLIC, answers, body_values, spec
+from .schema import PUBLIC, answers, body_values, declare
 from .serializers import event_json
 
 
@@ -28,8 +28,8 @@ def _staff_view(event: Event) -> bool:
 
 
 @bp.get("/events")
-@spec.validate(query=EventQuery, resp=answers(200, EventPage, "A page of events", errors=(400,)), tags=["events"],
-               security=PUBLIC, operation_id="listEvents")
+@declare(query=EventQuery, resp=answers(200, EventPage, "A page of events", errors=(400,)), tags=["events"],
+         security=PUBLIC, operation_id="listEvents")
 def list_events():
     """Published events with a session still to come (or within ``from``/``to``), soonest first.
 
@@ -72,8 +72,8 @@ def list_events():
 
 
 @bp.get("/events/<int:event_id>")
-@spec.validate(resp=answers(200, EventSchema, "The event", errors=(404,)), tags=["events"], security=PUBLIC,
-               operation_id="getEvent")
+@declare(resp=answers(200, EventSchema, "The event", errors=(404,)), tags=["events"], security=PUBLIC,
+         operation_id="getEvent")
 def get_event(event_id: int):
     """One event. Drafts only for staff of its station and admins; others get 404."""
     event = _event_or_404(event_id)
@@ -85,8 +85,8 @@ def get_event(event_id: int):
 
 @bp.post("/events")
 @require_roles(Role.ORGANIZER, Role.ADMIN)
-@spec.validate(json=EventCreate, resp=answers(201, EventSchema, "The event", errors=(400, 401, 403, 422)),
-               tags=["events"], operation_id="createEvent")
+@declare(json=EventCreate, resp=answers(201, EventSchema, "The event", errors=(400, 401, 403, 422)),
+         tags=["events"], operation_id="createEvent")
 def create_event():
     """Create an event with its sessions (organizers for their own station, admins for any)."""
     user = api_user()
@@ -110,8 +110,8 @@ def create_event():
 
 @bp.patch("/events/<int:event_id>")
 @require_roles(Role.ORGANIZER, Role.ADMIN)
-@spec.validate(json=EventInput, resp=answers(200, EventSchema, "The event", errors=(400, 401, 403, 404, 422)),
-               tags=["events"], operation_id="updateEvent")
+@declare(json=EventInput, resp=answers(200, EventSchema, "The event", errors=(400, 401, 403, 404, 422)),
+         tags=["events"], operation_id="updateEvent")
 def update_event(event_id: int):
     """Change the given fields; ``sessions``, when given, replaces the list (items with ``id`` are kept)."""
     event = _event_or_404(event_id)
@@ -124,8 +124,8 @@ def update_event(event_id: int):
 
 @bp.post("/events/<int:event_id>/cancel")
 @require_roles(Role.ORGANIZER, Role.ADMIN)
-@spec.validate(json=CancelRequest, resp=answers(200, EventSchema, "The cancelled event", errors=(400, 401, 403, 404, 422)),
-               tags=["events"], operation_id="cancelEvent")
+@declare(json=CancelRequest, resp=answers(200, EventSchema, "The cancelled event", errors=(400, 401, 403, 404, 422)),
+         tags=["events"], operation_id="cancelEvent")
 def cancel_event(event_id: int):
     """Cancel an event; its registrants are told. Body: ``{"reason"?: "..."}``."""
     event = _event_or_404(event_id)

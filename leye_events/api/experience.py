@@ -15,7 +15,7 @@ from ..templating import current_locale_code as current_language
 from . import bp
 from .auth import api_user, require_roles
 from .models_experience import Feedback, FeedbackInput, FeedbackSummary
-from .schema import PUBLIC, also_answers, answers, spec
+from .schema import PUBLIC, also_answers, answers, declare
 
 _BINARY = {"schema": {"type": "string", "format": "binary"}}
 also_answers("getEventPoster", {"image/png": _BINARY})
@@ -23,8 +23,8 @@ also_answers("getCertificate", {"application/pdf": _BINARY})
 
 
 @bp.get("/events/<int:event_id>/poster.png")
-@spec.validate(resp=answers(200, None, "The poster", errors=(404,)), tags=["experience"], security=PUBLIC,
-               operation_id="getEventPoster")
+@declare(resp=answers(200, None, "The poster", errors=(404,)), tags=["experience"], security=PUBLIC,
+         operation_id="getEventPoster")
 def event_poster(event_id: int):
     """The event's poster (PNG, 1080×1440); drafts only for staff of the station.
 
@@ -37,8 +37,8 @@ def event_poster(event_id: int):
 
 
 @bp.get("/registrations/<int:registration_id>/certificate.pdf")
-@spec.validate(resp=answers(200, None, "The certificate", errors=(401, 404, 422)), tags=["experience"],
-               operation_id="getCertificate")
+@declare(resp=answers(200, None, "The certificate", errors=(401, 404, 422)), tags=["experience"],
+         operation_id="getCertificate")
 def registration_certificate(registration_id: int):
     """The workshop certificate: the seeker or staff of the station; 422 ``not_completed`` before.
 
@@ -61,10 +61,10 @@ def feedback_json(item) -> dict:
 
 @bp.post("/registrations/<int:registration_id>/feedback")
 @require_roles(Role.SEEKER)
-@spec.validate(json=FeedbackInput, resp=answers(201, Feedback, "Feedback recorded",
-                                                also={200: (Feedback, "Feedback replaced")},
-                                                errors=(400, 401, 403, 404, 422)),
-               tags=["experience"], operation_id="giveFeedback")
+@declare(json=FeedbackInput, resp=answers(201, Feedback, "Feedback recorded",
+                                          also={200: (Feedback, "Feedback replaced")},
+                                          errors=(400, 401, 403, 404, 422)),
+         tags=["experience"], operation_id="giveFeedback")
 def give_feedback(registration_id: int):
     """Rate an attended event 1–5 with an optional comment: 201 the first time, 200 when replaced.
 
@@ -88,8 +88,8 @@ def summary_json(summary) -> dict:
 
 
 @bp.get("/events/<int:event_id>/feedback")
-@spec.validate(resp=answers(200, FeedbackSummary, "The summary", errors=(401, 403, 404)), tags=["experience"],
-               operation_id="getEventFeedback")
+@declare(resp=answers(200, FeedbackSummary, "The summary", errors=(401, 403, 404)), tags=["experience"],
+         operation_id="getEventFeedback")
 def event_feedback(event_id: int):
     """Count, average, distribution and anonymous comments, for the event and each session.
 

@@ -3,12 +3,12 @@ from flask import jsonify
 
 from . import bp
 from .models import Health
-from .schema import PUBLIC, answers, spec
+from .schema import PUBLIC, answers, declare
 
 
 @bp.get("/health")
-@spec.validate(resp=answers(200, Health, "This worker is serving"), tags=["meta"], security=PUBLIC,
-               operation_id="getHealth")
+@declare(resp=answers(200, Health, "This worker is serving"), tags=["meta"], security=PUBLIC,
+         operation_id="getHealth")
 def health():
     """Answers without touching the database: is this worker serving?"""
     return jsonify({"status": "ok"})

@@ -21,7 +21,7 @@ from .models_matching import (
     SeekerProfile,
     SeekerProfileInput,
 )
-from .schema import answers, body_values, spec
+from .schema import answers, body_values, declare
 
 ANY_ROLE = tuple(Role)
 
@@ -45,8 +45,8 @@ def profile_json(profile) -> dict:
 
 @bp.get("/seekers/<int:seeker_id>/matches")
 @require_roles(*ANY_ROLE)
-@spec.validate(query=LimitQuery, resp=answers(200, PostMatches, "Matches, best first", errors=(400, 401, 403, 404)),
-               tags=["matching"], operation_id="getSeekerMatches")
+@declare(query=LimitQuery, resp=answers(200, PostMatches, "Matches, best first", errors=(400, 401, 403, 404)),
+         tags=["matching"], operation_id="getSeekerMatches")
 def get_seeker_matches(seeker_id: int):
     """Open posts ranked for the seeker (counselors of the seeker's station).
 
@@ -60,8 +60,8 @@ def get_seeker_matches(seeker_id: int):
 
 @bp.get("/me/matches")
 @require_roles(Role.SEEKER)
-@spec.validate(query=LimitQuery, resp=answers(200, PostMatches, "Matches, best first", errors=(400, 401, 403)),
-               tags=["matching"], operation_id="getMyMatches")
+@declare(query=LimitQuery, resp=answers(200, PostMatches, "Matches, best first", errors=(400, 401, 403)),
+         tags=["matching"], operation_id="getMyMatches")
 def get_my_matches():
     """Posts for you: open posts ranked for the calling seeker."""
     matches = services.posts_for_seeker(api_user(), limit=request.context.query.limit or 10)
@@ -71,9 +71,9 @@ def get_my_matches():
 
 @bp.get("/posts/<int:post_id>/matches")
 @require_roles(*ANY_ROLE)
-@spec.validate(query=LimitQuery, resp=answers(200, SeekerMatches, "Matches, best first",
-                                              errors=(400, 401, 403, 404, 409)),
-               tags=["matching"], operation_id="getPostMatches")
+@declare(query=LimitQuery, resp=answers(200, SeekerMatches, "Matches, best first",
+                                        errors=(400, 401, 403, 404, 409)),
+         tags=["matching"], operation_id="getPostMatches")
 def get_post_matches(post_id: int):
     """Seekers of the caller's station ranked for the post, masked (counselors, organizers).
 
@@ -87,8 +87,8 @@ def get_post_matches(post_id: int):
 
 @bp.get("/seekers/<int:seeker_id>/profile")
 @require_roles(*ANY_ROLE)
-@spec.validate(resp=answers(200, SeekerProfile, "The profile", errors=(401, 403, 404)), tags=["matching"],
-               operation_id="getSeekerProfile")
+@declare(resp=answers(200, SeekerProfile, "The profile", errors=(401, 403, 404)), tags=["matching"],
+         operation_id="getSeekerProfile")
 def get_profile(seeker_id: int):
     """The matching profile: the seeker themselves, counselors of their station."""
     seeker = services.seeker_or_404(seeker_id)
@@ -99,9 +99,9 @@ def get_profile(seeker_id: int):
 
 @bp.patch("/seekers/<int:seeker_id>/profile")
 @require_roles(*ANY_ROLE)
-@spec.validate(json=SeekerProfileInput, resp=answers(200, SeekerProfile, "The profile",
-                                                     errors=(400, 401, 403, 404, 422)),
-               tags=["matching"], operation_id="patchSeekerProfile")
+@declare(json=SeekerProfileInput, resp=answers(200, SeekerProfile, "The profile",
+                                               errors=(400, 401, 403, 404, 422)),
+         tags=["matching"], operation_id="patchSeekerProfile")
 def patch_profile(seeker_id: int):
     """Change the matching profile (any subset of its fields; null clears): the seeker, counselors of their
     station."""
@@ -124,9 +124,9 @@ def referral_json(referral) -> dict:
 
 @bp.post("/seekers/<int:seeker_id>/referrals")
 @require_roles(*ANY_ROLE)
-@spec.validate(json=ReferralInput, resp=answers(201, MatchReferral, "The referral",
-                                                errors=(400, 401, 403, 404, 409, 422)),
-               tags=["matching"], operation_id="referSeeker")
+@declare(json=ReferralInput, resp=answers(201, MatchReferral, "The referral",
+                                          errors=(400, 401, 403, 404, 409, 422)),
+         tags=["matching"], operation_id="referSeeker")
 def post_referral(seeker_id: int):
     """Refer the seeker to a post with their consent (422 ``consent_required`` without it).
 
@@ -140,9 +140,9 @@ def post_referral(seeker_id: int):
 
 @bp.post("/referrals/<int:referral_id>/result")
 @require_roles(*ANY_ROLE)
-@spec.validate(json=ReferralResultInput, resp=answers(200, MatchReferral, "The referral",
-                                                      errors=(400, 401, 403, 404, 409, 422)),
-               tags=["matching"], operation_id="setReferralResult")
+@declare(json=ReferralResultInput, resp=answers(200, MatchReferral, "The referral",
+                                                errors=(400, 401, 403, 404, 409, 422)),
+         tags=["matching"], operation_id="setReferralResult")
 def post_referral_result(referral_id: int):
     """The result of a referral, from a counselor of the case or the post's employer.
 
@@ -157,8 +157,8 @@ def post_referral_result(referral_id: int):
 
 @bp.get("/posts/<int:post_id>/referrals")
 @require_roles(*ANY_ROLE)
-@spec.validate(resp=answers(200, PostReferrals, "Referrals, oldest first", errors=(401, 403, 404)),
-               tags=["matching"], operation_id="getPostReferrals")
+@declare(resp=answers(200, PostReferrals, "Referrals, oldest first", errors=(401, 403, 404)),
+         tags=["matching"], operation_id="getPostReferrals")
 def get_post_referrals(post_id: int):
     """Referrals to the post, like applications: name, phone, school, graduation year (never the category,
     nor the case: the employer sees this list)."""

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, create_model
+from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr, create_model
 
 from ..accounts.models import Role, SeekerCategory
 from ..accounts.services import NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
@@ -18,7 +18,7 @@ from ..events.models import EventKind, EventMode, EventStatus
 from ..exports.services import FORMATS as EXPORT_FORMATS
 from ..outreach.figures import NAMES as OUTREACH_FIGURES
 from ..stations.models import StationKind
-from .schema import ForgivingBody, OptionalBody
+from .schema import ApiModel, ForgivingBody, OptionalBody
 from .types import MAX_ID, CategoryText, QueryFrom, QueryTo, Timestamp, bounded, query_choice, query_int, query_text
 
 YEAR_MIN, YEAR_MAX = 1900, 2200
@@ -34,7 +34,7 @@ def text(max_length: int | None = None, **extra):
     return Field(None, json_schema_extra={**schema, **extra} or None)
 
 
-class Strict(BaseModel):
+class Strict(ApiModel):
     """A request body that refuses unknown fields."""
 
     model_config = ConfigDict(extra="forbid")
@@ -42,7 +42,7 @@ class Strict(BaseModel):
 
 # --- accounts ----------------------------------------------------------------------------------
 
-class TokenRequest(BaseModel):
+class TokenRequest(ApiModel):
     """Either `login` and `password`, or `phone` and `sms_code` (from POST /auth/sms-code; 404 `no_account`
     when the phone has no account, 401 `invalid_code` for a wrong, used or expired code)."""
 
@@ -56,11 +56,11 @@ class TokenRequest(BaseModel):
     label: StrictStr | None = Field(None, description="Optional name for the token (e.g. the device)")
 
 
-class Token(BaseModel):
+class Token(ApiModel):
     token: str
 
 
-class SeekerSignup(BaseModel):
+class SeekerSignup(ApiModel):
     """With `password`, or with `sms_code` (from POST /auth/sms-code for this phone) instead: then the account
     needs no password (401 `invalid_code` for a wrong code)."""
 
@@ -81,7 +81,7 @@ class SeekerSignup(BaseModel):
     consent: StrictBool | None = Field(None, description="Agreement to the privacy notice (must be true)")
 
 
-class Profile(BaseModel):
+class Profile(ApiModel):
     id: int = Field(description="For a seeker, the id that /seekers/{id}/case takes")
     name: str
     role: Role
@@ -103,7 +103,7 @@ class SignupResult(Profile):
 
 # --- stations and events -----------------------------------------------------------------------
 
-class StationRef(BaseModel):
+class StationRef(ApiModel):
     slug: str
     name: str
     kind: StationKind
@@ -113,7 +113,7 @@ class Station(StationRef):
     address: str
 
 
-class Session(BaseModel):
+class Session(ApiModel):
     id: int
     title: str
     starts_at: LocalTime
@@ -121,7 +121,7 @@ class Session(BaseModel):
     mode: EventMode = Field(None, description="The session's mode (the event's unless set for this session)")
 
 
-class Event(BaseModel):
+class Event(ApiModel):
     id: int
     title: str
     kind: EventKind
@@ -152,7 +152,7 @@ class Event(BaseModel):
     url: str = Field(json_schema_extra={"format": "uri"}, description="The event's web page")
 
 
-class EventPage(BaseModel):
+class EventPage(ApiModel):
     events: list[Event]
     page: int
     per_page: int
@@ -160,7 +160,7 @@ class EventPage(BaseModel):
     next: str | None = Field(description="URL of the next page, or null")
 
 
-class EventQuery(BaseModel):
+class EventQuery(ApiModel):
     kind: query_text(32, enum=EventKind.values()) = Field(None, description="Event kind")
     station: query_text(64) = Field(None, description="Station slug")
     from_: QueryFrom = Field(None, alias="from")
@@ -226,7 +226,7 @@ class CancelRequest(OptionalBody):
 
 # --- registrations -----------------------------------------------------------------------------
 
-class Ticket(BaseModel):
+class Ticket(ApiModel):
     """Every URL works without a token (the code in it is the secret)."""
 
     code: str
@@ -235,14 +235,14 @@ class Ticket(BaseModel):
     qr_png_url: str
 
 
-class RegistrationEvent(BaseModel):
+class RegistrationEvent(ApiModel):
     id: int
     title: str
     status: EventStatus
     starts_at: LocalTime | None
 
 
-class Registration(BaseModel):
+class Registration(ApiModel):
     id: int
     event_id: int
     event: RegistrationEvent = None
@@ -258,7 +258,7 @@ class Registration(BaseModel):
     ticket: Ticket
 
 
-class Registrations(BaseModel):
+class Registrations(ApiModel):
     registrations: list[Registration]
 
 
@@ -273,11 +273,11 @@ class RegistrationRequest(OptionalBody):
                                      description="Hybrid events: how the seeker attends (default: the event's way)")
 
 
-class Health(BaseModel):
+class Health(ApiModel):
     status: Literal["ok"]
 
 
-class TokenInfo(BaseModel):
+class TokenInfo(ApiModel):
     id: int
     label: str = Field(json_schema_extra={"maxLength": 100})
     created_at: LocalTime
@@ -285,13 +285,13 @@ class TokenInfo(BaseModel):
     current: bool = Field(description="The token in use by this request")
 
 
-class TokenList(BaseModel):
+class TokenList(ApiModel):
     tokens: list[TokenInfo]
 
 
 # --- cases and figures -------------------------------------------------------------------------
 
-class CaseSeeker(BaseModel):
+class CaseSeeker(ApiModel):
     id: int
     name: str
     phone: str | None = Field(description="Masked, e.g. 138****5678")
@@ -299,17 +299,17 @@ class CaseSeeker(BaseModel):
     graduation_year: int | None = None
 
 
-class NamedStation(BaseModel):
+class NamedStation(ApiModel):
     slug: str
     name: str
 
 
-class Person(BaseModel):
+class Person(ApiModel):
     id: int
     name: str
 
 
-class CaseEntry(BaseModel):
+class CaseEntry(ApiModel):
     """One timeline item. `registration` and unlogged `no_show` items are derived from the bookings
     (`derived`: true); a withdrawn attendance (its check-in was undone) has `withdrawn_at`."""
 
@@ -327,7 +327,7 @@ class CaseEntry(BaseModel):
                                             "from/to statuses")
 
 
-class Case(BaseModel):
+class Case(ApiModel):
     """A seeker's employment-service case with its timeline, newest first. For organizers `notes_included`
     is false: notes are left out and `plan`, `status_reason` and every entry's `body` are null."""
 
@@ -344,7 +344,7 @@ class Case(BaseModel):
     timeline: list[CaseEntry]
 
 
-class FiguresQuery(BaseModel):
+class FiguresQuery(ApiModel):
     station: query_text(64) = Field(None, description="Station slug (default: the caller's station; admins: "
                                                       "none = district)")
     from_: QueryFrom = Field(None, alias="from", description="Default: 30 days before `to`")
@@ -359,6 +359,7 @@ _BY_CATEGORY = ("seekers_served", "seekers_employed", "applications", "interview
 
 Figures = create_model(
     "Figures",
+    __base__=ApiModel,
     __doc__="Computed from the data, never typed in (the definitions are cases/figures.py's and the station "
             "page's). `station` is null for the district.",
     station=(NamedStation | None, None),
@@ -374,7 +375,7 @@ Figures = create_model(
 
 # --- attendance --------------------------------------------------------------------------------
 
-class AttendanceQuery(BaseModel):
+class AttendanceQuery(ApiModel):
     format: query_choice(list(EXPORT_FORMATS), _l("format 应为 csv、xlsx 或 json。"), default="json") = None
     unmask: query_choice(["0", "1", "false", "true"], _l("unmask 应为 0 或 1。")) = Field(
         None, description="1 to show names and phones whole (audited)")
@@ -384,12 +385,12 @@ class AttendanceQuery(BaseModel):
                                            "reason_required without), recorded in the audit log with the unmasking")
 
 
-class AttendanceSession(BaseModel):
+class AttendanceSession(ApiModel):
     session_id: int
     checked_in_at: LocalTime | None
 
 
-class AttendanceRow(BaseModel):
+class AttendanceRow(ApiModel):
     registration_id: int
     name: str = Field(description="Masked (张**) unless unmask=1")
     phone: str | None = Field(None, description="Masked (138****5678) unless unmask=1")
@@ -401,7 +402,7 @@ class AttendanceRow(BaseModel):
     sessions: list[AttendanceSession] = None
 
 
-class Attendance(BaseModel):
+class Attendance(ApiModel):
     """One row per registration with per-session attendance (also as CSV or XLSX with `format`)."""
 
     event: Event

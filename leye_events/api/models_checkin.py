@@ -1,7 +1,7 @@
 """The schemas of the check-in endpoints (see .schema): scans, offline batches, rosters, undo."""
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StrictInt, StrictStr, WithJsonSchema
+from pydantic import ConfigDict, Field, PlainValidator, StrictInt, StrictStr, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from ..booking.models import RegistrationStatus
@@ -9,13 +9,13 @@ from ..checkin.models import CheckInResult
 from ..checkin.services import MAX_LENGTHS as SCAN_MAX_LENGTHS
 from ..events.models import EventStatus
 from .models import LocalTime, text
-from .schema import ErrorDetail, OptionalBody
+from .schema import ApiModel, ErrorDetail, OptionalBody
 from .types import Timestamp
 
 MAX_BATCH = 500  # scans in one offline upload
 
 
-class CheckinRequest(BaseModel):
+class CheckinRequest(ApiModel):
     """One scan. Longer texts than maxLength are refused: 422 too_long with the field. Either code or
     registration_id."""
 
@@ -47,14 +47,14 @@ def _an_object(value) -> dict:
     return value
 
 
-class CheckinBatch(BaseModel):
+class CheckinBatch(ApiModel):
     # Each scan is read on its own (a bad one is answered in its place in ``results``): here only "an object",
     # documented as the CheckinRequest it must be.
     scans: list[Annotated[dict, PlainValidator(_an_object, json_schema_input_type=CheckinRequest)]] = Field(
         max_length=MAX_BATCH)
 
 
-class Attendee(BaseModel):
+class Attendee(ApiModel):
     """The holder's masked name, nothing more (no phone, no category)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -63,13 +63,13 @@ class Attendee(BaseModel):
     walk_in: bool
 
 
-class TicketEvent(BaseModel):
+class TicketEvent(ApiModel):
     id: int
     title: str
     station: str
 
 
-class CheckinResult(BaseModel):
+class CheckinResult(ApiModel):
     result: CheckInResult
     message: str = Field(description="The result in words, for the door's screen")
     checkin_id: int | None = Field(description="For POST /checkins/{checkin_id}/undo; null for an unknown code "
@@ -89,31 +89,31 @@ class CheckinResult(BaseModel):
     ticket_event: TicketEvent = Field(None, description="With wrong_event: the event the ticket is for")
 
 
-class CheckinBatchError(BaseModel):
+class CheckinBatchError(ApiModel):
     """A scan of the batch that could not be read or was refused; the others still count."""
 
     error: ErrorDetail
     status: int = Field(description="HTTP status it would have had alone")
 
 
-class CheckinBatchResult(BaseModel):
+class CheckinBatchResult(ApiModel):
     results: list[CheckinResult | CheckinBatchError] = Field(description="In the order of the scans")
 
 
-class RosterEvent(BaseModel):
+class RosterEvent(ApiModel):
     id: int
     title: str
     status: EventStatus
 
 
-class RosterSession(BaseModel):
+class RosterSession(ApiModel):
     id: int
     title: str | None
     starts_at: LocalTime
     ends_at: LocalTime
 
 
-class RosterEntry(BaseModel):
+class RosterEntry(ApiModel):
     code_hash: str
     registration_id: int
     name: str = Field(description="Masked")
@@ -122,7 +122,7 @@ class RosterEntry(BaseModel):
     checked_in: dict[str, LocalTime] = Field(description="Session id (as a string) -> time of its check-in")
 
 
-class Roster(BaseModel):
+class Roster(ApiModel):
     """What an offline scanner needs: code hashes, masked names, status, sessions. Never codes, phone numbers
     or hardship categories."""
 
@@ -138,6 +138,6 @@ class UndoRequest(OptionalBody):
         "Required once the session's door has closed (422 reason_required)"))
 
 
-class Undone(BaseModel):
+class Undone(ApiModel):
     checkin_id: int
     undone: Literal[True]

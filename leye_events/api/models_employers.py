@@ -1,7 +1,7 @@
 """The schemas of employers, posts, booths, interview slots and bookings, applications (see .schema).
 
 Bounds are the services' constants; the services check them (422), as the pages' forms are checked."""
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import ConfigDict, Field, StrictBool, StrictInt, StrictStr
 
 from ..employers.applications import APPLICATION_RESULTS
 from ..employers.applications import NOTE_MAX as APPLICATION_NOTE_MAX
@@ -19,10 +19,11 @@ from ..employers.services import (
 from ..events.models import EventKind
 from .models import MAX_PAGE, LocalTime, text
 from .models_matching import DATE, LocalDate
+from .schema import ApiModel
 from .types import CategoryText, DateText, Timestamp, query_id, query_int, query_text
 
 
-class PageQuery(BaseModel):
+class PageQuery(ApiModel):
     page: query_int(1, MAX_PAGE, default=1) = Field(None, description="Page number")
     per_page: query_int(1, 999_999_999) = Field(None, description="Page size (default API_PAGE_SIZE; values "
                                                                   "above API_MAX_PAGE_SIZE are capped)")
@@ -41,11 +42,11 @@ class PostQuery(PageQuery):
     status: query_text(10, enum=["open", "all"]) = Field(None, description="open (default) or all")
 
 
-class TextQuery(BaseModel):
+class TextQuery(ApiModel):
     q: query_text(200) = Field(None, description="Text in employer name, industry or post title")
 
 
-class EmployerIdQuery(BaseModel):
+class EmployerIdQuery(ApiModel):
     employer: query_id() = Field(None, description="Employer id")
 
 
@@ -53,7 +54,7 @@ def _employer_text(name: str):
     return text(EMPLOYER_TEXT_FIELDS[name])
 
 
-class EmployerInput(BaseModel):
+class EmployerInput(ApiModel):
     """Any subset for PATCH; `name` for POST."""
 
     name: StrictStr | None = text(EMPLOYER_TEXT_FIELDS["name"], minLength=1)
@@ -72,7 +73,7 @@ class EmployerCreate(EmployerInput):
     model_config = ConfigDict(json_schema_extra={"required": ["name"]})
 
 
-class Employer(BaseModel):
+class Employer(ApiModel):
     id: int
     name: str
     credit_code: str | None
@@ -86,7 +87,7 @@ class Employer(BaseModel):
     created_at: LocalTime
 
 
-class EmployerPage(BaseModel):
+class EmployerPage(ApiModel):
     employers: list[Employer]
     page: int
     per_page: int
@@ -94,14 +95,14 @@ class EmployerPage(BaseModel):
     next: str | None
 
 
-class EmployerAccountInput(BaseModel):
+class EmployerAccountInput(ApiModel):
     email: StrictStr = Field(json_schema_extra={"format": "email"})
     name: StrictStr = Field(json_schema_extra={"minLength": 1, "maxLength": 100})
     password: StrictStr = Field(json_schema_extra={"minLength": 8})
     phone: StrictStr | None = None
 
 
-class EmployerAccount(BaseModel):
+class EmployerAccount(ApiModel):
     id: int
     role: str = Field(json_schema_extra={"const": "employer"})
     name: str
@@ -110,7 +111,7 @@ class EmployerAccount(BaseModel):
     employer_id: int
 
 
-class VisitInput(BaseModel):
+class VisitInput(ApiModel):
     model_config = ConfigDict(json_schema_extra={"required": ["visited_on"]})
 
     visited_on: DateText = Field(None, description="Not in the future")
@@ -118,7 +119,7 @@ class VisitInput(BaseModel):
     agreed: StrictStr | None = text(2000)
 
 
-class Visit(BaseModel):
+class Visit(ApiModel):
     id: int
     employer_id: int
     visited_on: LocalDate = Field(json_schema_extra=DATE)
@@ -127,11 +128,11 @@ class Visit(BaseModel):
     station: str
 
 
-class Visits(BaseModel):
+class Visits(ApiModel):
     visits: list[Visit] = Field(description="Newest first")
 
 
-class PostInput(BaseModel):
+class PostInput(ApiModel):
     """Any subset for PATCH; `title` for POST."""
 
     title: StrictStr | None = text(POST_TEXT_FIELDS["title"], minLength=1)
@@ -158,21 +159,21 @@ class PostCreate(PostInput):
     model_config = ConfigDict(json_schema_extra={"required": ["title"]})
 
 
-class EmployerBrief(BaseModel):
+class EmployerBrief(ApiModel):
     id: int
     name: str
     industry: str | None
     park: str | None
 
 
-class PostEvent(BaseModel):
+class PostEvent(ApiModel):
     id: int
     title: str
     kind: EventKind
     starts_at: LocalTime | None
 
 
-class Post(BaseModel):
+class Post(ApiModel):
     id: int
     employer: EmployerBrief
     title: str
@@ -194,7 +195,7 @@ class Post(BaseModel):
                                                       "where the employer is")
 
 
-class PostPage(BaseModel):
+class PostPage(ApiModel):
     posts: list[Post] = Field(description="newest first")
     page: int
     per_page: int
@@ -202,13 +203,13 @@ class PostPage(BaseModel):
     next: str | None
 
 
-class BoothInput(BaseModel):
+class BoothInput(ApiModel):
     employer_id: StrictInt
     booth: StrictStr | None = text(20)
     post_ids: list[StrictInt] = Field(default_factory=list, description="The employer's own posts")
 
 
-class Booth(BaseModel):
+class Booth(ApiModel):
     id: int
     event_id: int
     booth: str | None
@@ -216,11 +217,11 @@ class Booth(BaseModel):
     posts: list[Post]
 
 
-class Booths(BaseModel):
+class Booths(ApiModel):
     booths: list[Booth] = Field(description="By booth number")
 
 
-class InterviewSlotInput(BaseModel):
+class InterviewSlotInput(ApiModel):
     """One slot `{employer_id, post_id?, starts_at, ends_at, capacity?}`, or a run of back-to-back slots
     `{employer_id, post_id?, from, to, minutes, parallel?}` (at most RUN_SLOTS_MAX)."""
 
@@ -240,7 +241,7 @@ class InterviewSlotInput(BaseModel):
                                             f"{RUN_SLOTS_MAX} slots)")
 
 
-class InterviewSlot(BaseModel):
+class InterviewSlot(ApiModel):
     id: int
     event_id: int
     employer: EmployerBrief
@@ -253,11 +254,11 @@ class InterviewSlot(BaseModel):
     seats_left: int
 
 
-class InterviewSlots(BaseModel):
+class InterviewSlots(ApiModel):
     slots: list[InterviewSlot] = Field(description="By start time")
 
 
-class InterviewBooking(BaseModel):
+class InterviewBooking(ApiModel):
     id: int
     slot: InterviewSlot
     event_id: int
@@ -266,11 +267,11 @@ class InterviewBooking(BaseModel):
     cancelled_at: LocalTime | None
 
 
-class InterviewBookings(BaseModel):
+class InterviewBookings(ApiModel):
     bookings: list[InterviewBooking]
 
 
-class ApplicationInput(BaseModel):
+class ApplicationInput(ApiModel):
     model_config = ConfigDict(json_schema_extra={"required": ["share_profile"]})
 
     event_id: StrictInt | None = Field(None, description="The fair where the seeker applied")
@@ -279,7 +280,7 @@ class ApplicationInput(BaseModel):
                                                         "consent_required otherwise")
 
 
-class Applicant(BaseModel):
+class Applicant(ApiModel):
     """What the seeker shared; the phone is masked for staff."""
 
     name: str | None
@@ -288,7 +289,7 @@ class Applicant(BaseModel):
     graduation_year: int | None
 
 
-class Application(BaseModel):
+class Application(ApiModel):
     id: int
     post_id: int
     post_title: str
@@ -301,10 +302,10 @@ class Application(BaseModel):
     result_at: LocalTime | None
 
 
-class Applications(BaseModel):
+class Applications(ApiModel):
     applications: list[Application] = Field(description="Newest first")
 
 
-class ApplicationResult(BaseModel):
+class ApplicationResult(ApiModel):
     result: StrictStr = Field(json_schema_extra={"enum": [r.value for r in APPLICATION_RESULTS]})
     note: StrictStr | None = text(APPLICATION_NOTE_MAX)

@@ -1,18 +1,19 @@
 """The schemas of matching (岗位推介, see .schema): the seeker's profile, ranked posts and seekers, referrals."""
-from pydantic import BaseModel, Field, StrictStr
+from pydantic import Field, StrictStr
 
 from ..cases.models import ReferralResult
 from ..employers.models import ApplicationStatus, Education, PostStatus
 from ..matching.models import ConsentMethod
 from ..matching.services import LIMIT_MAX, PROFILE_LIMITS, SALARY_WISH_MAX
 from .models import LocalTime, text
+from .schema import ApiModel
 from .types import MAX_ID, DateText, bounded, query_int
 
 LocalDate = str  # ISO 8601 date, e.g. 2026-12-03
 DATE = {"format": "date"}
 
 
-class SeekerProfileInput(BaseModel):
+class SeekerProfileInput(ApiModel):
     """The matching profile's fields: any subset; null clears a field."""
 
     education: StrictStr | None = Field(None, json_schema_extra={"enum": [*Education.values(), None]})
@@ -23,7 +24,7 @@ class SeekerProfileInput(BaseModel):
     salary_wish: bounded(0, SALARY_WISH_MAX) | None = Field(None, description="yuan per month")
 
 
-class SeekerProfile(BaseModel):
+class SeekerProfile(ApiModel):
     seeker_id: int
     education: Education | None
     skills: str = Field(json_schema_extra={"maxLength": PROFILE_LIMITS["skills"]})
@@ -32,17 +33,17 @@ class SeekerProfile(BaseModel):
     salary_wish: int | None = Field(ge=0, le=SALARY_WISH_MAX, description="yuan per month")
 
 
-class LimitQuery(BaseModel):
+class LimitQuery(ApiModel):
     limit: query_int(1, LIMIT_MAX) = Field(None, description=f"How many (1–{LIMIT_MAX}; default 20, for "
                                                              "yourself 10)")
 
 
-class EmployerRef(BaseModel):
+class EmployerRef(ApiModel):
     id: int
     name: str
 
 
-class MatchedPostFields(BaseModel):
+class MatchedPostFields(ApiModel):
     id: int
     title: str
     employer: EmployerRef | None
@@ -56,34 +57,34 @@ class MatchedPostFields(BaseModel):
     status: PostStatus
 
 
-class MatchedPost(BaseModel):
+class MatchedPost(ApiModel):
     post: MatchedPostFields
     score: int = Field(ge=0, le=100)
     reasons: list[str] = Field(description="why, in words")
 
 
-class PostMatches(BaseModel):
+class PostMatches(ApiModel):
     matches: list[MatchedPost] = Field(description="best first")
 
 
-class MatchedSeekerFields(BaseModel):
+class MatchedSeekerFields(ApiModel):
     id: int
     name: str = Field(description="masked")
     phone: str | None = Field(description="masked")
     graduation_year: int | None
 
 
-class MatchedSeeker(BaseModel):
+class MatchedSeeker(ApiModel):
     seeker: MatchedSeekerFields
     score: int = Field(ge=0, le=100)
     reasons: list[str]
 
 
-class SeekerMatches(BaseModel):
+class SeekerMatches(ApiModel):
     matches: list[MatchedSeeker] = Field(description="best first")
 
 
-class ReferralInput(BaseModel):
+class ReferralInput(ApiModel):
     model_config = {"json_schema_extra": {"required": ["post_id", "consent"]}}
 
     post_id: bounded(1, MAX_ID)
@@ -93,14 +94,14 @@ class ReferralInput(BaseModel):
     note: StrictStr | None = text(500)
 
 
-class ReferralResultInput(BaseModel):
+class ReferralResultInput(ApiModel):
     result: StrictStr = Field(json_schema_extra={
         "enum": [s.value for s in ApplicationStatus if s != ApplicationStatus.APPLIED]})
     note: StrictStr | None = text(500)
     start_date: DateText = Field(None, description="for hired; default today")
 
 
-class MatchReferral(BaseModel):
+class MatchReferral(ApiModel):
     id: int
     case_id: int
     post_id: int | None
@@ -112,7 +113,7 @@ class MatchReferral(BaseModel):
     created_at: LocalTime
 
 
-class ReferredSeeker(BaseModel):
+class ReferredSeeker(ApiModel):
     id: int
     name: str
     phone: str | None
@@ -120,7 +121,7 @@ class ReferredSeeker(BaseModel):
     graduation_year: int | None
 
 
-class PostReferral(BaseModel):
+class PostReferral(ApiModel):
     """A referral as the post's employer sees it: no case, and what the seeker shares as for an application."""
 
     id: int
@@ -133,5 +134,5 @@ class PostReferral(BaseModel):
     seeker: ReferredSeeker
 
 
-class PostReferrals(BaseModel):
+class PostReferrals(ApiModel):
     referrals: list[PostReferral] = Field(description="oldest first")

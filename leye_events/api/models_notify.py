@@ -2,16 +2,17 @@
 the caller's preferences and matching profile, switching a registration between onsite and online."""
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from pydantic import ConfigDict, Field, StrictBool, StrictStr
 
 from ..booking.models import Attend
 from ..notifications.models import NotificationKind
 from ..notifications.sms_codes import CODE_LIFETIME
 from .models import LocalTime
 from .models_matching import SeekerProfileInput
+from .schema import ApiModel
 
 
-class AttendRequest(BaseModel):
+class AttendRequest(ApiModel):
     model_config = ConfigDict(extra="forbid")
     unknown_field_status: ClassVar[int] = 400
 
@@ -32,7 +33,7 @@ class ProfileUpdate(SeekerProfileInput):
     notify_email: StrictBool = Field(None, description="Messages by e-mail")
 
 
-class Notification(BaseModel):
+class Notification(ApiModel):
     id: int
     kind: NotificationKind
     title: str = Field(json_schema_extra={"maxLength": 200})
@@ -42,15 +43,15 @@ class Notification(BaseModel):
     read_at: LocalTime | None
 
 
-class Inbox(BaseModel):
+class Inbox(ApiModel):
     notifications: list[Notification] = Field(description="Newest first, at most 100")
     unread: int = Field(ge=0)
 
 
-class SmsCodeRequest(BaseModel):
+class SmsCodeRequest(ApiModel):
     phone: StrictStr = Field(description="Mainland mobile number (11 digits, +86 allowed)")
 
 
-class SmsCodeSent(BaseModel):
+class SmsCodeSent(ApiModel):
     sent: Literal[True]
     expires_in: int = Field(description=f"Seconds the code stays valid ({int(CODE_LIFETIME.total_seconds())})")

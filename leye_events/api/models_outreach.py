@@ -1,38 +1,39 @@
 """The schemas of outreach (信息排摸, see .schema): list imports, the call list, contacts, counts."""
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StrictStr, WithJsonSchema
+from pydantic import Field, StrictStr, WithJsonSchema
 
 from ..cases.models import SeekerCategory
 from ..outreach.models import ContactChannel, ContactOutcome
 from ..outreach.services import NOTE_MAX
 from .models import LocalTime, text
 from .models_matching import DATE, LocalDate
+from .schema import ApiModel
 from .types import DateText, QueryFrom, QueryTo
 
 
-class ImportQuery(BaseModel):
+class ImportQuery(ApiModel):
     preview: Annotated[str | None, WithJsonSchema({"type": "string", "enum": ["1", "true"]})] = Field(
         None, description="1: check only, change nothing")
 
 
-class OutreachUpload(BaseModel):
+class OutreachUpload(ApiModel):
     file: bytes = Field(description=".xlsx, or .csv in UTF-8 (with or without BOM) or GB18030")
 
 
-class RejectedRow(BaseModel):
+class RejectedRow(ApiModel):
     row: int = Field(description="row number as Excel shows it (header = 1)")
     reason: str
 
 
-class OutreachImportResult(BaseModel):
+class OutreachImportResult(ApiModel):
     created: int = Field(description="new prospects (accounts without a login, a case each)")
     updated: int = Field(description="phones already known (idempotent by phone)")
     rejected: list[RejectedRow]
     preview: bool = Field(description="true: nothing was changed")
 
 
-class CallListQuery(BaseModel):
+class CallListQuery(ApiModel):
     # Read as the page reads them: unmask only with "1"; the reason is checked by the audit (422).
     unmask: Annotated[str | None, WithJsonSchema({"type": "string", "enum": ["1"]})] = Field(
         None, description="1: full names and phones (audited; needs a reason)")
@@ -41,20 +42,20 @@ class CallListQuery(BaseModel):
                           "without)")
 
 
-class CallSeeker(BaseModel):
+class CallSeeker(ApiModel):
     id: int
     name: str = Field(description="masked unless unmask=1")
     phone: str | None = Field(description="masked unless unmask=1")
     prospect: bool
 
 
-class LastContact(BaseModel):
+class LastContact(ApiModel):
     at: LocalTime
     channel: ContactChannel
     result: ContactOutcome
 
 
-class CallItem(BaseModel):
+class CallItem(ApiModel):
     seeker: CallSeeker
     case_id: int
     category: SeekerCategory
@@ -64,11 +65,11 @@ class CallItem(BaseModel):
     last_contact: LastContact | None
 
 
-class CallList(BaseModel):
+class CallList(ApiModel):
     calls: list[CallItem] = Field(description="oldest first, at most 200")
 
 
-class ContactInput(BaseModel):
+class ContactInput(ApiModel):
     # channel and result are checked by the service (422), as the page's form is.
     channel: StrictStr = Field(json_schema_extra={"enum": ContactChannel.values()})
     result: StrictStr = Field(json_schema_extra={"enum": ContactOutcome.values()})
@@ -77,7 +78,7 @@ class ContactInput(BaseModel):
                                                         "list then")
 
 
-class Contact(BaseModel):
+class Contact(ApiModel):
     id: int
     case_id: int
     channel: ContactChannel
@@ -87,12 +88,12 @@ class Contact(BaseModel):
     at: LocalTime
 
 
-class RangeQuery(BaseModel):
+class RangeQuery(ApiModel):
     from_: QueryFrom = Field(None, alias="from", description="Default: 30 days before `to`")
     to: QueryTo = Field(None, description="Default: now")
 
 
-class OutreachCounts(BaseModel):
+class OutreachCounts(ApiModel):
     contacts: int
     people_reached: int
     prospects: int
@@ -106,7 +107,7 @@ class CounselorCounts(OutreachCounts):
     name: str
 
 
-class OutreachCountsReport(BaseModel):
+class OutreachCountsReport(ApiModel):
     from_: LocalTime = Field(alias="from")
     to: LocalTime
     station: OutreachCounts

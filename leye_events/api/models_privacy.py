@@ -1,31 +1,32 @@
 """The schemas of the personal-data endpoints (see .schema): export, erasure, the audit log."""
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictStr
+from pydantic import ConfigDict, Field, StrictStr
 
 from ..accounts.models import Role
 from ..cases.models import CaseStatus
 from ..privacy.audit_log import ACTION_MAX, ACTION_PATTERN, SUBJECT_PATTERN
 from ..privacy.services import ACCOUNT_DELETED, CONSENT_WITHDRAWN
 from .models import MAX_PAGE, LocalTime
+from .schema import ApiModel
 from .types import MAX_ID, QueryFrom, QueryTo, query_int, query_text
 
 
-class ErasureConfirmation(BaseModel):
+class ErasureConfirmation(ApiModel):
     model_config = ConfigDict(json_schema_extra={"required": ["password"]})
 
     password: StrictStr | None = Field(None, description="The account's password (403 wrong_password)")
     sms_code: StrictStr | None = Field(None, description="Not accepted yet: 422 sms_code_unavailable")
 
 
-class CaseFate(BaseModel):
+class CaseFate(ApiModel):
     status_before: CaseStatus
     status_after: CaseStatus
     kept_as: Literal["anonymous_service_record"]
     message: str = Field(description="What happens to the case, for the person")
 
 
-class ErasureReport(BaseModel):
+class ErasureReport(ApiModel):
     reason: Literal[CONSENT_WITHDRAWN, ACCOUNT_DELETED]
     erased: list[str]
     registrations_cancelled: int = Field(ge=0)
@@ -37,7 +38,7 @@ class ErasureReport(BaseModel):
     case: CaseFate | None
 
 
-class PersonalDataExport(BaseModel):
+class PersonalDataExport(ApiModel):
     """Profile, consents, registrations, check-ins, the case with its timeline, API token labels, messages."""
 
     format_version: int
@@ -54,7 +55,7 @@ class PersonalDataExport(BaseModel):
     messages: list[dict]
 
 
-class AuditQuery(BaseModel):
+class AuditQuery(ApiModel):
     actor: query_int(1, MAX_ID) = Field(None, description="User id of whoever acted")
     # The patterns are checked by the audit log's search (400 invalid_parameter), as the page's filters are.
     action: query_text(ACTION_MAX, pattern=ACTION_PATTERN.pattern) = Field(
@@ -68,17 +69,17 @@ class AuditQuery(BaseModel):
                                                                   "above API_MAX_PAGE_SIZE are capped)")
 
 
-class AuditActor(BaseModel):
+class AuditActor(ApiModel):
     id: int
     role: Role
 
 
-class AuditSubject(BaseModel):
+class AuditSubject(ApiModel):
     type: str | None
     id: int | None
 
 
-class AuditEntry(BaseModel):
+class AuditEntry(ApiModel):
     id: int
     at: LocalTime
     actor: AuditActor | None
@@ -88,7 +89,7 @@ class AuditEntry(BaseModel):
     details: dict = Field(description="People appear by id only, never by name or phone")
 
 
-class AuditPage(BaseModel):
+class AuditPage(ApiModel):
     entries: list[AuditEntry]
     page: int
     per_page: int

@@ -14,7 +14,7 @@ from . import bp
 from .auth import api_user
 from .models import Profile
 from .models_notify import PROFILE_FIELDS, Inbox, Notification, ProfileUpdate, SmsCodeRequest, SmsCodeSent
-from .schema import PUBLIC, answers, body_values, spec
+from .schema import PUBLIC, answers, body_values, declare
 from .serializers import profile_json
 
 INBOX_LIMIT = 100
@@ -37,8 +37,8 @@ def notification_json(notification) -> dict:
 
 
 @bp.get("/me/notifications")
-@spec.validate(resp=answers(200, Inbox, "Inbox", errors=(401,)), tags=["notifications"],
-               operation_id="listMyNotifications")
+@declare(resp=answers(200, Inbox, "Inbox", errors=(401,)), tags=["notifications"],
+         operation_id="listMyNotifications")
 def my_notifications():
     """The caller's inbox, newest first (at most 100), with the unread count."""
     user = api_user()
@@ -48,8 +48,8 @@ def my_notifications():
 
 
 @bp.post("/me/notifications/<int:notification_id>/read")
-@spec.validate(resp=answers(200, Notification, "The message, read", errors=(401, 404)), tags=["notifications"],
-               operation_id="readNotification")
+@declare(resp=answers(200, Notification, "The message, read", errors=(401, 404)), tags=["notifications"],
+         operation_id="readNotification")
 def read_notification(notification_id: int):
     """Mark one inbox message read."""
     with unit_of_work():
@@ -58,8 +58,8 @@ def read_notification(notification_id: int):
 
 
 @bp.patch("/me")
-@spec.validate(json=ProfileUpdate, resp=answers(200, Profile, "Own profile, masked", errors=(400, 401, 422)),
-               tags=["accounts"], operation_id="updateMe")
+@declare(json=ProfileUpdate, resp=answers(200, Profile, "Own profile, masked", errors=(400, 401, 422)),
+         tags=["accounts"], operation_id="updateMe")
 def update_me():
     """Change the caller's message preferences (and a seeker's profile).
 
@@ -80,8 +80,8 @@ def update_me():
 
 @bp.post("/auth/sms-code")
 @limiter.limit(_sms_code_limit)
-@spec.validate(json=SmsCodeRequest, resp=answers(202, SmsCodeSent, "Code queued for sending", errors=(400, 422, 429)),
-               tags=["notifications"], security=PUBLIC, operation_id="sendSmsCode")
+@declare(json=SmsCodeRequest, resp=answers(202, SmsCodeSent, "Code queued for sending", errors=(400, 422, 429)),
+         tags=["notifications"], security=PUBLIC, operation_id="sendSmsCode")
 def send_sms_code():
     """Send a 6-digit login code to ``{phone}``; at most one a minute per phone (429 ``too_soon``).
 

@@ -13,13 +13,13 @@ from .auth import api_user
 from .booking import registration_json
 from .models import Registration as RegistrationSchema
 from .models_notify import AttendRequest
-from .schema import answers, spec
+from .schema import answers, declare
 
 
 @bp.post("/registrations/<int:registration_id>/attend")
-@spec.validate(json=AttendRequest, resp=answers(200, RegistrationSchema, "The registration",
-                                                errors=(400, 401, 403, 404, 422)),
-               tags=["booking"], operation_id="switchAttend")
+@declare(json=AttendRequest, resp=answers(200, RegistrationSchema, "The registration",
+                                          errors=(400, 401, 403, 404, 422)),
+         tags=["booking"], operation_id="switchAttend")
 def switch_attend(registration_id: int):
     """Switch between onsite and online: ``{"attend": "onsite"|"online"}``.
 

@@ -25,16 +25,16 @@ from .models_outreach import (
     OutreachUpload,
     RangeQuery,
 )
-from .schema import answers, spec
+from .schema import answers, declare
 
 MAX_RANGE = timedelta(days=3700)
 
 
 @bp.post("/outreach/imports")
 @require_roles(Role.COUNSELOR, Role.ORGANIZER)
-@spec.validate(query=ImportQuery, form=OutreachUpload,
-               resp=answers(200, OutreachImportResult, "What was imported", errors=(401, 403, 413, 422)),
-               tags=["outreach"], operation_id="importOutreachList")
+@declare(query=ImportQuery, form=OutreachUpload,
+         resp=answers(200, OutreachImportResult, "What was imported", errors=(401, 403, 413, 422)),
+         tags=["outreach"], operation_id="importOutreachList")
 def import_outreach_list():
     """Import (or with ``?preview=1`` only check) an outreach list at the caller's station.
 
@@ -76,8 +76,8 @@ def call_item_json(item: services.CallItem, *, unmask: bool) -> dict:
 
 @bp.get("/outreach/calls")
 @require_roles(Role.COUNSELOR)
-@spec.validate(query=CallListQuery, resp=answers(200, CallList, "Due contacts", errors=(401, 403, 422)),
-               tags=["outreach"], operation_id="getCallList")
+@declare(query=CallListQuery, resp=answers(200, CallList, "Due contacts", errors=(401, 403, 422)),
+         tags=["outreach"], operation_id="getCallList")
 def get_call_list():
     """The caller's due contacts, oldest first; names and phones masked unless ``unmask=1`` with a
     ``reason`` (422 ``reason_required`` without; audited with it).
@@ -97,8 +97,8 @@ def get_call_list():
 
 @bp.post("/seekers/<int:seeker_id>/contacts")
 @require_roles(Role.COUNSELOR)
-@spec.validate(json=ContactInput, resp=answers(201, Contact, "Logged", errors=(400, 401, 403, 404, 422)),
-               tags=["outreach"], operation_id="logContact")
+@declare(json=ContactInput, resp=answers(201, Contact, "Logged", errors=(400, 401, 403, 404, 422)),
+         tags=["outreach"], operation_id="logContact")
 def post_contact(seeker_id: int):
     """Log a contact with a seeker or prospect of the caller's station; also written on the case's timeline."""
     body = request.context.json
@@ -121,8 +121,8 @@ def counts_json(counts: services.OutreachCounts) -> dict:
 
 @bp.get("/outreach/counts")
 @require_roles(Role.COUNSELOR, Role.ORGANIZER)
-@spec.validate(query=RangeQuery, resp=answers(200, OutreachCountsReport, "Counts", errors=(400, 401, 403)),
-               tags=["outreach"], operation_id="getOutreachCounts")
+@declare(query=RangeQuery, resp=answers(200, OutreachCountsReport, "Counts", errors=(400, 401, 403)),
+         tags=["outreach"], operation_id="getOutreachCounts")
 def get_outreach_counts():
     """The caller's station: its counts and each counselor's, for ``from``–``to`` (default 30 days)."""
     user = api_user()

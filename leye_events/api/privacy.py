@@ -13,14 +13,14 @@ from . import bp
 from .auth import api_user, require_roles
 from .models import MAX_PAGE
 from .models_privacy import AuditPage, AuditQuery, ErasureConfirmation, ErasureReport, PersonalDataExport
-from .schema import answers, spec
+from .schema import answers, declare
 
 _ERASED = answers(202, ErasureReport, "What was done", errors=(400, 401, 403, 422))
 
 
 @bp.get("/me/export")
-@spec.validate(resp=answers(200, PersonalDataExport, "The caller's data", errors=(401,)), tags=["privacy"],
-               operation_id="exportMe")
+@declare(resp=answers(200, PersonalDataExport, "The caller's data", errors=(401,)), tags=["privacy"],
+         operation_id="exportMe")
 def export_me():
     """Everything held about the caller, as a JSON file (Content-Disposition: attachment). Audited."""
     with unit_of_work():
@@ -42,7 +42,7 @@ def _erase(reason: str):
 
 
 @bp.post("/me/consents/withdraw")
-@spec.validate(json=ErasureConfirmation, resp=_ERASED, tags=["privacy"], operation_id="withdrawConsent")
+@declare(json=ErasureConfirmation, resp=_ERASED, tags=["privacy"], operation_id="withdrawConsent")
 def withdraw_consent():
     """Withdraw consent: personal fields erased at once, registrations, tickets, tokens and feed ended.
 
@@ -56,7 +56,7 @@ def withdraw_consent():
 
 
 @bp.delete("/me")
-@spec.validate(json=ErasureConfirmation, resp=_ERASED, tags=["privacy"], operation_id="deleteMe")
+@declare(json=ErasureConfirmation, resp=_ERASED, tags=["privacy"], operation_id="deleteMe")
 def delete_me():
     """Delete the caller's account: the same erasure as a withdrawal, recorded as a deletion.
 
@@ -67,8 +67,8 @@ def delete_me():
 
 @bp.get("/audit")
 @require_roles(Role.ADMIN)
-@spec.validate(query=AuditQuery, resp=answers(200, AuditPage, "A page of entries", errors=(400, 401, 403)),
-               tags=["privacy"], operation_id="listAuditEntries")
+@declare(query=AuditQuery, resp=answers(200, AuditPage, "A page of entries", errors=(400, 401, 403)),
+         tags=["privacy"], operation_id="listAuditEntries")
 def list_audit_entries():
     """The audit log, newest first; filters ``actor``, ``action``, ``subject``, ``from``, ``to``.
 

@@ -10,12 +10,12 @@ from ..core.timeutil import isoformat_local
 from . import bp
 from .auth import api_user, bearer_token_from_request
 from .models import TokenList
-from .schema import answers, spec
+from .schema import answers, declare
 
 
 @bp.get("/me/tokens")
-@spec.validate(resp=answers(200, TokenList, "Own tokens", errors=(401,)), tags=["accounts"],
-               operation_id="listMyTokens")
+@declare(resp=answers(200, TokenList, "Own tokens", errors=(401,)), tags=["accounts"],
+         operation_id="listMyTokens")
 def list_tokens():
     """The caller's live tokens (never the tokens themselves); ``current`` marks the one in use."""
     user = api_user()
@@ -28,8 +28,8 @@ def list_tokens():
 
 
 @bp.delete("/me/tokens/<int:token_id>")
-@spec.validate(resp=answers(204, None, "Revoked; it stops working at once", errors=(401, 404)),
-               tags=["accounts"], operation_id="revokeMyToken")
+@declare(resp=answers(204, None, "Revoked; it stops working at once", errors=(401, 404)),
+         tags=["accounts"], operation_id="revokeMyToken")
 def delete_token(token_id: int):
     """Revoke one of the caller's tokens; it stops working at once. 204."""
     user = api_user()

@@ -37,7 +37,7 @@ def test_every_api_rule_is_described(app, document):
         absent = methods - described.get(path, set())
         if absent:
             missing.append(f"{sorted(absent)} {rule.rule}")
-    assert not missing, "Declare these with spec.validate (leye_events/api/schema.py): " + "; ".join(missing)
+    assert not missing, "Declare these with declare (leye_events/api/schema.py): " + "; ".join(missing)
 
 
 def test_api_md_endpoints_are_all_described(document):
