@@ -19,6 +19,7 @@ from leye_events.notifications.wakeup import (
 )
 
 from ..conftest import is_postgres
+from ..migration_files import load_migration
 
 postgres_only = pytest.mark.skipif(not is_postgres(), reason="LISTEN/NOTIFY is PostgreSQL's; on SQLite the "
                                                               "commit enqueues (test_workers.py)")
@@ -51,7 +52,7 @@ def received(conn, timeout=0.5) -> int:
 
 
 def write_login_code():
-    phone = "166" + uuid.uuid4().int.__str__()[:8]
+    phone = "166" + str(uuid.uuid4().int)[:8]
     send_sms_now(phone, NotificationKind.LOGIN_CODE, "验证码 123456", cause=f"login:{uuid.uuid4().hex}")
 
 
@@ -144,14 +145,8 @@ def test_the_listener_reconnects_after_losing_its_connection(listener):
 
 def test_the_migration_installs_the_same_trigger_as_the_models():
     """Migration 0015 keeps a frozen copy of the trigger; it must not drift from notifications.wakeup."""
-    import importlib.util
-    import pathlib
-
     from leye_events.notifications import wakeup
 
-    path = pathlib.Path(__file__).parents[2] / "migrations" / "versions" / "0015_outbox_wakes_worker.py"
-    spec = importlib.util.spec_from_file_location("migration_0015", path)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
+    migration = load_migration("0015_outbox_wakes_worker.py")
     assert migration.WAKE_FUNCTION == wakeup.WAKE_FUNCTION
     assert migration.WAKE_TRIGGER == wakeup.WAKE_TRIGGER

@@ -12,6 +12,7 @@ from leye_events.extensions import db
 
 from ..conftest import is_postgres
 from ..factories import make_station, make_user
+from ..migration_files import load_migration
 
 
 @pytest.fixture
@@ -111,14 +112,8 @@ def test_the_database_refuses_to_change_or_delete_recent_entries(logged):
 
 def test_the_migration_installs_the_same_trigger_as_the_models():
     """Migration 0011 keeps a frozen copy of the trigger; it must not drift from audit.models."""
-    import importlib.util
-    import pathlib
-
     from leye_events.audit import models
 
-    path = pathlib.Path(__file__).parents[2] / "migrations" / "versions" / "0011_personal_data_rights.py"
-    spec = importlib.util.spec_from_file_location("migration_0011", path)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
+    migration = load_migration("0011_personal_data_rights.py")
     assert migration.APPEND_ONLY_FUNCTION == models.APPEND_ONLY_FUNCTION
     assert migration.APPEND_ONLY_TRIGGER == models.APPEND_ONLY_TRIGGER
